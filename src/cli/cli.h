@@ -1,0 +1,16 @@
+/*
+ * cli.h - the filet subcommands. Each takes argc/argv starting at its own
+ * name, answers --help, and returns the process exit status.
+ */
+#ifndef FILET_CLI_H
+#define FILET_CLI_H
+
+int cmd_serve(int argc, char **argv);
+int cmd_init(int argc, char **argv);
+int cmd_keygen(int argc, char **argv);
+int cmd_demo(int argc, char **argv);
+int cmd_backup(int argc, char **argv);
+int cmd_restore(int argc, char **argv);
+int cmd_version(int argc, char **argv);
+
+#endif

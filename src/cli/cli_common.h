@@ -1,0 +1,31 @@
+/*
+ * cli_common.h - what the subcommands share: the common options (--config,
+ * --db, --key, --json, --help) and JSON output on stdout.
+ */
+#ifndef FILET_CLI_COMMON_H
+#define FILET_CLI_COMMON_H
+
+#include <jansson.h>
+
+#include "web/app.h"
+
+typedef struct cli_opts {
+    config cfg;
+    int json;
+    int help;
+    int force;
+    const char *to;   /* backup --to, keygen --out */
+    const char *from; /* restore --from */
+    const char *port;
+    int bad;          /* an unknown option or missing value was seen */
+} cli_opts;
+
+/* Parses argv (argv[0] is the subcommand). Reads --config first, then the
+ * other flags over it. Prints its own error and sets o->bad on failure. */
+void cli_parse(int argc, char **argv, cli_opts *o);
+/* Prints obj as one line of JSON on stdout and releases it. */
+void cli_print_json(json_t *obj);
+/* Prints "filet: <msg>" on stderr, or {"error": msg} on stdout with --json. */
+int cli_fail(const cli_opts *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#endif

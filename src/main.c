@@ -1,0 +1,50 @@
+/*
+ * main.c - filet: secure coordination for multi-agency domestic-violence
+ * safety networks. Dispatches to the subcommands in src/cli/.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+static const struct {
+    const char *name;
+    int (*fn)(int, char **);
+    const char *help;
+} commands[] = {
+    {"serve", cmd_serve, "serve the web application and the JSON API"},
+    {"init", cmd_init, "create or upgrade a database"},
+    {"keygen", cmd_keygen, "create a master key file"},
+    {"demo", cmd_demo, "load the demo territory, agencies and users"},
+    {"backup", cmd_backup, "copy the live database to a file"},
+    {"restore", cmd_restore, "check a backup and put it in place"},
+    {"version", cmd_version, "print the version"},
+};
+
+static void usage(FILE *f)
+{
+    fputs("Usage: filet COMMAND [OPTIONS]\n\nCommands:\n", f);
+    for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+        fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].help);
+    fputs("\nfilet COMMAND --help describes each command.\n", f);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return 2;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
+        usage(stdout);
+        return 0;
+    }
+    if (strcmp(argv[1], "--version") == 0)
+        return cmd_version(1, argv + 1);
+    for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+        if (strcmp(argv[1], commands[i].name) == 0)
+            return commands[i].fn(argc - 1, argv + 1);
+    fprintf(stderr, "filet: unknown command '%s'\n\n", argv[1]);
+    usage(stderr);
+    return 2;
+}

@@ -1,0 +1,50 @@
+/*
+ * app.h - the running server's shared, read-only-after-start state, and its
+ * configuration. Built by cli/serve and handed to every request.
+ */
+#ifndef FILET_APP_H
+#define FILET_APP_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "lib/i18n.h"
+#include "lib/tmpl.h"
+#include "sec/keyfile.h"
+#include "store/store.h"
+
+typedef struct config {
+    char db_path[1024];
+    char key_path[1024];
+    char listen[256];    /* "127.0.0.1:8080", "[::1]:8080" */
+    char share_dir[1024]; /* holds web/templates and web/static */
+    char locale_dir[1024];
+    char hosts[512];     /* extra accepted Host values, comma-separated */
+    int demo;            /* "DEMO - no real data": loopback only */
+    int threads;
+    int conn_timeout;    /* seconds */
+    size_t body_limit;   /* bytes */
+} config;
+
+/* Sets the defaults (loopback, 1 MiB bodies, 30 s timeouts...). */
+void config_defaults(config *c);
+/* Reads "key = value" lines (# comments) from path into c. -1 with a
+ * message naming the line on error. */
+int config_load_file(config *c, const char *path, char *err, size_t errlen);
+
+typedef struct static_file static_file;
+
+typedef struct app {
+    config cfg;
+    store *db;
+    tmpl_set *tmpl;
+    i18n *cat;
+    unsigned char key[KEYFILE_KEY_BYTES];
+    json_t *assets;      /* {"app_css": "/static/app.css?v=…", …} */
+    static_file *statics;
+    size_t nstatics;
+    char allowed_hosts[16][300];
+    size_t nallowed_hosts;
+} app;
+
+#endif

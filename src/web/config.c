@@ -1,0 +1,127 @@
+/*
+ * config.c - configuration defaults and the optional config file.
+ * File format: "key = value" per line, '#' starts a comment. Keys: db, key,
+ * listen, hosts, threads, timeout, body_limit, share_dir, locale_dir.
+ * Flags given on the command line are applied after the file and win.
+ */
+#include "web/app.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static void exe_dir(char *out, size_t n)
+{
+    char path[PATH_MAX];
+    ssize_t len = readlink("/proc/self/exe", path, sizeof(path) - 1);
+    if (len <= 0) {
+        snprintf(out, n, ".");
+        return;
+    }
+    path[len] = '\0';
+    char *slash = strrchr(path, '/');
+    if (slash)
+        *slash = '\0';
+    snprintf(out, n, "%s", path);
+}
+
+void config_defaults(config *c)
+{
+    char dir[PATH_MAX];
+    memset(c, 0, sizeof(*c));
+    snprintf(c->db_path, sizeof(c->db_path), "var/filet.db");
+    snprintf(c->listen, sizeof(c->listen), "127.0.0.1:8080");
+    snprintf(c->share_dir, sizeof(c->share_dir), "%s", FILET_SHAREDIR);
+    exe_dir(dir, sizeof(dir));
+    /* The build puts the compiled catalogues beside the binary. */
+    snprintf(c->locale_dir, sizeof(c->locale_dir), "%.1000s/locale", dir);
+    c->threads = 4;
+    c->conn_timeout = 30;
+    c->body_limit = 1024 * 1024;
+}
+
+static char *trim(char *s)
+{
+    while (isspace((unsigned char)*s))
+        s++;
+    size_t n = strlen(s);
+    while (n && isspace((unsigned char)s[n - 1]))
+        s[--n] = '\0';
+    return s;
+}
+
+static int set_str(char *dst, size_t n, const char *v)
+{
+    return (size_t)snprintf(dst, n, "%s", v) < n ? 0 : -1;
+}
+
+static int set_long(long *dst, const char *v, long lo, long hi)
+{
+    char *end = NULL;
+    errno = 0;
+    long x = strtol(v, &end, 10);
+    if (errno || !end || *end || x < lo || x > hi)
+        return -1;
+    *dst = x;
+    return 0;
+}
+
+int config_load_file(config *c, const char *path, char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        snprintf(err, errlen, "cannot read config file %s: %s", path, strerror(errno));
+        return -1;
+    }
+    char line[2048];
+    int lineno = 0, rc = 0;
+    while (rc == 0 && fgets(line, sizeof(line), f)) {
+        lineno++;
+        char *hash = strchr(line, '#');
+        if (hash)
+            *hash = '\0';
+        char *s = trim(line);
+        if (!*s)
+            continue;
+        char *eq = strchr(s, '=');
+        if (!eq) {
+            snprintf(err, errlen, "%s:%d: expected key = value", path, lineno);
+            rc = -1;
+            break;
+        }
+        *eq = '\0';
+        char *k = trim(s), *v = trim(eq + 1);
+        long x = 0;
+        if (strcmp(k, "db") == 0)
+            rc = set_str(c->db_path, sizeof(c->db_path), v);
+        else if (strcmp(k, "key") == 0)
+            rc = set_str(c->key_path, sizeof(c->key_path), v);
+        else if (strcmp(k, "listen") == 0)
+            rc = set_str(c->listen, sizeof(c->listen), v);
+        else if (strcmp(k, "hosts") == 0)
+            rc = set_str(c->hosts, sizeof(c->hosts), v);
+        else if (strcmp(k, "share_dir") == 0)
+            rc = set_str(c->share_dir, sizeof(c->share_dir), v);
+        else if (strcmp(k, "locale_dir") == 0)
+            rc = set_str(c->locale_dir, sizeof(c->locale_dir), v);
+        else if (strcmp(k, "threads") == 0 && (rc = set_long(&x, v, 1, 64)) == 0)
+            c->threads = (int)x;
+        else if (strcmp(k, "timeout") == 0 && (rc = set_long(&x, v, 1, 600)) == 0)
+            c->conn_timeout = (int)x;
+        else if (strcmp(k, "body_limit") == 0 && (rc = set_long(&x, v, 1024, 64L << 20)) == 0)
+            c->body_limit = (size_t)x;
+        else if (rc == 0 && strcmp(k, "threads") && strcmp(k, "timeout") && strcmp(k, "body_limit")) {
+            snprintf(err, errlen, "%s:%d: unknown setting '%s'", path, lineno, k);
+            rc = -1;
+            break;
+        }
+        if (rc != 0)
+            snprintf(err, errlen, "%s:%d: bad value for '%s'", path, lineno, k);
+    }
+    fclose(f);
+    return rc;
+}

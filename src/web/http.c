@@ -1,0 +1,172 @@
+/*
+ * http.c - request accessors and the resp_* answers; see http.h.
+ */
+#include "web/http.h"
+
+#include <microhttpd.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "lib/log.h"
+
+const char *req_header(req *r, const char *name)
+{
+    return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+}
+
+/* Query values arrive still percent-encoded (server.c keeps URLs raw);
+ * decode them the same way as a form field. Invalid encodings give NULL. */
+const char *req_query(req *r, const char *name)
+{
+    const char *raw = MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+    if (!raw)
+        return NULL;
+    char *pair = arena_printf(r->a, "v=%s", raw);
+    form f;
+    if (!pair || form_parse(r->a, pair, strlen(pair), &f) != 0 || f.n != 1)
+        return NULL;
+    return f.fields[0].value;
+}
+
+const char *req_cookie(req *r, const char *name)
+{
+    return MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, name);
+}
+
+const char *req_param(req *r, size_t i)
+{
+    return i < r->m.nparams ? r->m.params[i] : NULL;
+}
+
+store_conn *req_db(req *r)
+{
+    if (!r->db) {
+        r->db = store_acquire(r->app->db);
+        if (r->db && store_read_begin(r->db) != STORE_OK) {
+            store_release(r->app->db, r->db);
+            r->db = NULL;
+        }
+    }
+    return r->db;
+}
+
+int req_form(req *r, form *f)
+{
+    return form_parse(r->a, r->body.data ? r->body.data : "", r->body.len, f);
+}
+
+const char *req_tr(req *r, const char *msgid)
+{
+    return i18n_get(r->app->cat, r->lang, msgid);
+}
+
+static const char *tr_cb(void *ctx, const char *msgid)
+{
+    return req_tr(ctx, msgid);
+}
+
+int resp_header(req *r, const char *name, const char *value)
+{
+    if (r->nhdr >= REQ_MAX_HEADERS || !value)
+        return -1;
+    r->hdr_name[r->nhdr] = name;
+    r->hdr_value[r->nhdr] = arena_strdup(r->a, value);
+    r->nhdr++;
+    return 0;
+}
+
+int resp_text(req *r, int status, const char *ctype, const char *body, size_t len)
+{
+    r->status = status;
+    r->content_type = ctype;
+    buf_reset(&r->out);
+    return buf_append(&r->out, body, len);
+}
+
+int resp_json(req *r, int status, json_t *data)
+{
+    r->status = status;
+    r->content_type = "application/json";
+    buf_reset(&r->out);
+    char *s = data ? json_dumps(data, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
+    json_decref(data);
+    if (!s) {
+        r->out.oom = 1;
+        return -1;
+    }
+    buf_puts(&r->out, s);
+    buf_putc(&r->out, '\n');
+    free(s);
+    return r->out.oom ? -1 : 0;
+}
+
+/* Fields every page's layout needs. */
+static void page_common(req *r, json_t *data, const char *title)
+{
+    app *a = r->app;
+    json_object_set_new(data, "lang", json_string(r->lang));
+    json_object_set_new(data, "html_lang", json_string(strcmp(r->lang, "fr") == 0 ? "fr-CA" : "en"));
+    json_object_set_new(data, "other_lang", json_string(strcmp(r->lang, "fr") == 0 ? "en" : "fr"));
+    json_object_set_new(data, "title", json_string(req_tr(r, title)));
+    json_object_set_new(data, "demo", json_boolean(a->cfg.demo));
+    json_object_set_new(data, "version", json_string(FILET_VERSION));
+    json_object_set(data, "assets", a->assets);
+    json_object_set_new(data, "path", json_string(r->path));
+}
+
+int resp_page(req *r, int status, const char *page_name, const char *title, json_t *data)
+{
+    buf content;
+    int rc = -1;
+    buf_init(&content);
+    if (!data)
+        data = json_object();
+    if (!data)
+        goto out;
+    page_common(r, data, title);
+    if (tmpl_render(r->app->tmpl, page_name, data, tr_cb, r, &content) != 0) {
+        log_error("event=render_failed template=%s", page_name);
+        goto out;
+    }
+    json_object_set_new(data, "content", json_string(buf_cstr(&content)));
+    buf_reset(&r->out);
+    if (tmpl_render(r->app->tmpl, "layout", data, tr_cb, r, &r->out) != 0) {
+        log_error("event=render_failed template=layout");
+        goto out;
+    }
+    r->status = status;
+    r->content_type = "text/html; charset=utf-8";
+    rc = 0;
+out:
+    buf_free(&content);
+    json_decref(data);
+    return rc;
+}
+
+int resp_error(req *r, int status, const char *code, const char *message)
+{
+    if (r->is_api) {
+        json_t *e = json_pack("{s:{s:s,s:s}}", "error", "code", code, "message", req_tr(r, message));
+        return resp_json(r, status, e);
+    }
+    const char *title;
+    switch (status) {
+    case 404: title = N_("Page not found"); break;
+    case 405: title = N_("Method not allowed"); break;
+    case 413: title = N_("Request too large"); break;
+    case 500: title = N_("Internal error"); break;
+    default: title = N_("Bad request"); break;
+    }
+    json_t *d = json_pack("{s:i,s:s}", "status", status, "message", req_tr(r, message));
+    if (resp_page(r, status, "error", title, d) == 0)
+        return 0;
+    /* Rendering itself failed: still answer, plainly. */
+    const char *plain = req_tr(r, title);
+    return resp_text(r, status, "text/plain; charset=utf-8", plain, strlen(plain));
+}
+
+int resp_redirect(req *r, const char *location)
+{
+    resp_header(r, "Location", location);
+    return resp_text(r, 303, "text/plain; charset=utf-8", "", 0);
+}
