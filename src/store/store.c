@@ -7,8 +7,10 @@
  * it empty waits up to 5 s on a condition variable, then gets STORE_BUSY.
  */
 #include "store.h"
+#include "store/sqlutil.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -32,10 +34,6 @@ struct embedded_file {
 extern const struct embedded_file store_migrations[];
 extern const size_t store_migrations_count;
 
-struct store_conn {
-    sqlite3 *db;
-    int in_txn;
-};
 
 struct store {
     char *path;
@@ -177,7 +175,7 @@ void store_release(store *s, store_conn *c)
     pthread_mutex_unlock(&s->mu);
 }
 
-static int map_rc(sqlite3 *db, int rc, const char *what)
+int sql_rc(sqlite3 *db, int rc, const char *what)
 {
     switch (rc & 0xff) {
     case SQLITE_OK:
@@ -188,17 +186,61 @@ static int map_rc(sqlite3 *db, int rc, const char *what)
         return STORE_CONFLICT;
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
-        log_warn("event=store_busy what=%s", what);
+        log_warn("event=store_busy what=\"%.60s\"", what);
         return STORE_BUSY;
     default:
-        log_error("event=store_error what=%s rc=%d msg=\"%s\"", what, rc, sqlite3_errmsg(db));
+        log_error("event=store_error what=\"%.60s\" rc=%d msg=\"%s\"", what, rc, sqlite3_errmsg(db));
         return STORE_ERR;
     }
 }
 
+int sql_prepare(store_conn *c, const char *sql, sqlite3_stmt **st)
+{
+    return sql_rc(c->db, sqlite3_prepare_v2(c->db, sql, -1, st, NULL), sql);
+}
+
+void sql_bind_texts(sqlite3_stmt *st, int first, int n, ...)
+{
+    va_list ap;
+    va_start(ap, n);
+    for (int i = 0; i < n; i++)
+        sqlite3_bind_text(st, first + i, va_arg(ap, const char *), -1, SQLITE_TRANSIENT);
+    va_end(ap);
+}
+
+void sql_bind_text_or_null(sqlite3_stmt *st, int i, const char *s)
+{
+    if (s && *s)
+        sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+    else
+        sqlite3_bind_null(st, i);
+}
+
+int sql_exec_done(store_conn *c, sqlite3_stmt *st, const char *what)
+{
+    int rc = sqlite3_step(st);
+    rc = sql_rc(c->db, rc == SQLITE_DONE ? SQLITE_OK : rc, what);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int sql_exec_changed(store_conn *c, sqlite3_stmt *st, const char *what)
+{
+    int rc = sql_exec_done(c, st, what);
+    if (rc == STORE_OK && sqlite3_changes(c->db) == 0)
+        return STORE_NOTFOUND;
+    return rc;
+}
+
+void sql_col(sqlite3_stmt *st, int col, char *dst, size_t n)
+{
+    const unsigned char *t = sqlite3_column_text(st, col);
+    snprintf(dst, n, "%s", t ? (const char *)t : "");
+}
+
 static int exec_simple(store_conn *c, const char *sql)
 {
-    return map_rc(c->db, sqlite3_exec(c->db, sql, NULL, NULL, NULL), sql);
+    return sql_rc(c->db, sqlite3_exec(c->db, sql, NULL, NULL, NULL), sql);
 }
 
 int store_read_begin(store_conn *c)
@@ -255,7 +297,7 @@ static int pragma_int(sqlite3 *db, const char *sql, int *out)
         rc = SQLITE_ERROR;
     }
     sqlite3_finalize(st);
-    return map_rc(db, rc, sql);
+    return sql_rc(db, rc, sql);
 }
 
 int store_schema_version(store *s, int *current, int *latest)
@@ -426,30 +468,14 @@ static void now_text(char *out, size_t n)
     time_rfc3339(clock_now(), out, n);
 }
 
-static void copy_col(sqlite3_stmt *st, int col, char *dst, size_t n)
-{
-    const unsigned char *t = sqlite3_column_text(st, col);
-    snprintf(dst, n, "%s", t ? (const char *)t : "");
-}
 
-static int step_done(store_conn *c, sqlite3_stmt *st, const char *what)
-{
-    int rc = sqlite3_step(st);
-    rc = map_rc(c->db, rc == SQLITE_DONE ? SQLITE_OK : rc, what);
-    sqlite3_finalize(st);
-    return rc;
-}
 
-static int prepare(store_conn *c, const char *sql, sqlite3_stmt **st)
-{
-    return map_rc(c->db, sqlite3_prepare_v2(c->db, sql, -1, st, NULL), sql);
-}
 
 int store_territory_add(store_conn *c, const char *name, const char *timezone, char *id_out)
 {
     sqlite3_stmt *st;
     char now[32];
-    int rc = prepare(c, "INSERT INTO territories(id, name, timezone, created_at) VALUES (?,?,?,?)", &st);
+    int rc = sql_prepare(c, "INSERT INTO territories(id, name, timezone, created_at) VALUES (?,?,?,?)", &st);
     if (rc)
         return rc;
     id_new(id_out);
@@ -458,7 +484,7 @@ int store_territory_add(store_conn *c, const char *name, const char *timezone, c
     sqlite3_bind_text(st, 2, name, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 3, timezone ? timezone : "America/Montreal", -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 4, now, -1, SQLITE_TRANSIENT);
-    return step_done(c, st, "territory_add");
+    return sql_exec_done(c, st, "territory_add");
 }
 
 int store_agency_add(store_conn *c, const char *territory_id, const char *name,
@@ -466,7 +492,7 @@ int store_agency_add(store_conn *c, const char *territory_id, const char *name,
 {
     sqlite3_stmt *st;
     char now[32];
-    int rc = prepare(c, "INSERT INTO agencies(id, territory_id, name, sector, created_at) "
+    int rc = sql_prepare(c, "INSERT INTO agencies(id, territory_id, name, sector, created_at) "
                         "VALUES (?,?,?,?,?)", &st);
     if (rc)
         return rc;
@@ -477,15 +503,15 @@ int store_agency_add(store_conn *c, const char *territory_id, const char *name,
     sqlite3_bind_text(st, 3, name, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 4, sector, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 5, now, -1, SQLITE_TRANSIENT);
-    return step_done(c, st, "agency_add");
+    return sql_exec_done(c, st, "agency_add");
 }
 
 int store_user_add(store_conn *c, const store_user *u, char *id_out)
 {
     sqlite3_stmt *st;
     char now[32];
-    int rc = prepare(c, "INSERT INTO users(id, username, display_name, agency_id, role, lang, "
-                        "password_hash, active, created_at) VALUES (?,?,?,?,?,?,?,?,?)", &st);
+    int rc = sql_prepare(c, "INSERT INTO users(id, username, display_name, agency_id, role, lang, "
+                        "password_hash, active, created_at, totp_secret_enc) VALUES (?,?,?,?,?,?,?,?,?,?)", &st);
     if (rc)
         return rc;
     id_new(id_out);
@@ -499,52 +525,89 @@ int store_user_add(store_conn *c, const store_user *u, char *id_out)
     sqlite3_bind_text(st, 7, u->password_hash, -1, SQLITE_TRANSIENT);
     sqlite3_bind_int(st, 8, u->active);
     sqlite3_bind_text(st, 9, now, -1, SQLITE_TRANSIENT);
-    return step_done(c, st, "user_add");
+    sql_bind_text_or_null(st, 10, u->totp_secret_enc);
+    return sql_exec_done(c, st, "user_add");
 }
 
-int store_user_by_username(store_conn *c, const char *username, store_user *out)
-{
-    sqlite3_stmt *st;
-    int rc = prepare(c, "SELECT id, username, display_name, agency_id, role, lang, password_hash, "
-                        "active FROM users WHERE username = ?", &st);
-    if (rc)
-        return rc;
-    sqlite3_bind_text(st, 1, username, -1, SQLITE_TRANSIENT);
-    int s = sqlite3_step(st);
-    if (s == SQLITE_ROW) {
-        copy_col(st, 0, out->id, sizeof(out->id));
-        copy_col(st, 1, out->username, sizeof(out->username));
-        copy_col(st, 2, out->display_name, sizeof(out->display_name));
-        copy_col(st, 3, out->agency_id, sizeof(out->agency_id));
-        copy_col(st, 4, out->role, sizeof(out->role));
-        copy_col(st, 5, out->lang, sizeof(out->lang));
-        copy_col(st, 6, out->password_hash, sizeof(out->password_hash));
-        out->active = sqlite3_column_int(st, 7);
-        rc = STORE_OK;
-    } else {
-        rc = s == SQLITE_DONE ? STORE_NOTFOUND : map_rc(c->db, s, "user_by_username");
-    }
-    sqlite3_finalize(st);
-    return rc;
-}
 
 int store_agencies_each(store_conn *c, int (*fn)(void *ctx, const store_agency *a), void *ctx)
 {
     sqlite3_stmt *st;
-    int rc = prepare(c, "SELECT id, territory_id, name, sector FROM agencies ORDER BY name", &st);
+    int rc = sql_prepare(c, "SELECT id, territory_id, name, sector FROM agencies ORDER BY name", &st);
     if (rc)
         return rc;
     int s;
     while ((s = sqlite3_step(st)) == SQLITE_ROW) {
         store_agency a;
-        copy_col(st, 0, a.id, sizeof(a.id));
-        copy_col(st, 1, a.territory_id, sizeof(a.territory_id));
-        copy_col(st, 2, a.name, sizeof(a.name));
-        copy_col(st, 3, a.sector, sizeof(a.sector));
+        sql_col(st, 0, a.id, sizeof(a.id));
+        sql_col(st, 1, a.territory_id, sizeof(a.territory_id));
+        sql_col(st, 2, a.name, sizeof(a.name));
+        sql_col(st, 3, a.sector, sizeof(a.sector));
         if (fn(ctx, &a))
             break;
     }
-    rc = (s == SQLITE_ROW || s == SQLITE_DONE) ? STORE_OK : map_rc(c->db, s, "agencies_each");
+    rc = (s == SQLITE_ROW || s == SQLITE_DONE) ? STORE_OK : sql_rc(c->db, s, "agencies_each");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static int territory_row(sqlite3_stmt *st, store_territory *t)
+{
+    sql_col(st, 0, t->id, sizeof(t->id));
+    sql_col(st, 1, t->name, sizeof(t->name));
+    sql_col(st, 2, t->timezone, sizeof(t->timezone));
+    return 0;
+}
+
+int store_territories_each(store_conn *c, int (*fn)(void *ctx, const store_territory *t), void *ctx)
+{
+    sqlite3_stmt *st;
+    int rc = sql_prepare(c, "SELECT id, name, timezone FROM territories ORDER BY name", &st);
+    if (rc)
+        return rc;
+    int s;
+    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        store_territory t;
+        territory_row(st, &t);
+        if (fn(ctx, &t))
+            break;
+    }
+    rc = (s == SQLITE_ROW || s == SQLITE_DONE) ? STORE_OK : sql_rc(c->db, s, "territories_each");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int store_territory_by_id(store_conn *c, const char *id, store_territory *out)
+{
+    sqlite3_stmt *st;
+    int rc = sql_prepare(c, "SELECT id, name, timezone FROM territories WHERE id = ?", &st);
+    if (rc)
+        return rc;
+    sql_bind_texts(st, 1, 1, id);
+    int s = sqlite3_step(st);
+    rc = s == SQLITE_ROW ? (territory_row(st, out), STORE_OK)
+                         : s == SQLITE_DONE ? STORE_NOTFOUND : sql_rc(c->db, s, "territory_by_id");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int store_agency_by_id(store_conn *c, const char *id, store_agency *out)
+{
+    sqlite3_stmt *st;
+    int rc = sql_prepare(c, "SELECT id, territory_id, name, sector FROM agencies WHERE id = ?", &st);
+    if (rc)
+        return rc;
+    sql_bind_texts(st, 1, 1, id);
+    int s = sqlite3_step(st);
+    if (s == SQLITE_ROW) {
+        sql_col(st, 0, out->id, sizeof(out->id));
+        sql_col(st, 1, out->territory_id, sizeof(out->territory_id));
+        sql_col(st, 2, out->name, sizeof(out->name));
+        sql_col(st, 3, out->sector, sizeof(out->sector));
+        rc = STORE_OK;
+    } else {
+        rc = s == SQLITE_DONE ? STORE_NOTFOUND : sql_rc(c->db, s, "agency_by_id");
+    }
     sqlite3_finalize(st);
     return rc;
 }

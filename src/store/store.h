@@ -87,6 +87,9 @@ typedef struct store_user {
     char lang[8];
     char password_hash[256];
     int active;
+    char totp_secret_enc[256]; /* fieldcrypt text, or "" */
+    int totp_confirmed;
+    long long totp_last_step;
 } store_user;
 
 int store_territory_add(store_conn *c, const char *name, const char *timezone, char *id_out);
@@ -97,5 +100,90 @@ int store_user_by_username(store_conn *c, const char *username, store_user *out)
 
 /* Calls fn for every agency (name order); fn returns non-zero to stop. */
 int store_agencies_each(store_conn *c, int (*fn)(void *ctx, const store_agency *a), void *ctx);
+int store_territories_each(store_conn *c, int (*fn)(void *ctx, const store_territory *t), void *ctx);
+int store_territory_by_id(store_conn *c, const char *id, store_territory *out);
+int store_agency_by_id(store_conn *c, const char *id, store_agency *out);
+
+/* --- identity (identity.c) --- */
+
+int store_user_by_id(store_conn *c, const char *id, store_user *out);
+int store_users_each(store_conn *c, int (*fn)(void *ctx, const store_user *u), void *ctx);
+int store_user_set_password(store_conn *c, const char *id, const char *hash);
+int store_user_set_active(store_conn *c, const char *id, int active);
+/* New (unconfirmed) second-factor secret; the replay guard restarts. */
+int store_user_set_totp(store_conn *c, const char *id, const char *secret_enc);
+/* Records step as used, only if it is newer than the last used step:
+ * STORE_CONFLICT when the code was already used (replay, ASVS 2.8.4). */
+int store_user_use_totp_step(store_conn *c, const char *id, long long step, int confirm);
+
+typedef struct store_session {
+    char id[STORE_ID_LEN + 1];
+    char token_hash[65];
+    char user_id[STORE_ID_LEN + 1];
+    char csrf[64];
+    char kind[8];  /* browser, api */
+    char stage[8]; /* full, enrol */
+    long long created_at, last_seen, expires_at;
+    char source[64];
+    char user_agent[128];
+} store_session;
+
+int store_session_add(store_conn *c, const store_session *s);
+int store_session_by_hash(store_conn *c, const char *token_hash, store_session *out);
+int store_session_touch(store_conn *c, const char *id, long long now);
+int store_session_set_stage(store_conn *c, const char *id, const char *stage);
+int store_session_delete(store_conn *c, const char *id, const char *user_id);
+int store_session_delete_user(store_conn *c, const char *user_id);
+int store_sessions_of_user_each(store_conn *c, const char *user_id,
+                                int (*fn)(void *ctx, const store_session *s), void *ctx);
+int store_sessions_purge_expired(store_conn *c, long long now, long long idle_seconds);
+
+/* Sign-in throttling (ASVS 2.2.1). */
+int store_throttle_get(store_conn *c, const char *key, long *failures, long long *blocked_until);
+int store_throttle_set(store_conn *c, const char *key, long failures, long long now,
+                       long long blocked_until);
+int store_throttle_clear(store_conn *c, const char *key);
+
+/* Audit trail rows (the chain itself is computed in sec/audit.c). */
+typedef struct store_audit_row {
+    long long seq;
+    char at[32];
+    char user_id[STORE_ID_LEN + 1];
+    char agency_id[STORE_ID_LEN + 1];
+    char source[64];
+    char action[32];
+    char object_type[32];
+    char object_id[64];
+    char fields[512];
+    char ref_digest[65];
+    char key_id[16];
+    char hash[65];
+} store_audit_row;
+
+typedef struct store_audit_filter {
+    const char *user_id;     /* NULL: any */
+    const char *object_type; /* NULL: any */
+    const char *object_id;
+    const char *from;        /* RFC 3339 or date, inclusive; NULL: open */
+    const char *to;          /* exclusive */
+    long long after_seq;     /* rows with seq > after_seq */
+    long limit;              /* 0: no limit */
+} store_audit_filter;
+
+/* Hash of the newest row ("" when the log is empty). */
+int store_audit_last_hash(store_conn *c, char hash[65]);
+/* Inserts r (seq assigned); call inside the write transaction of the change
+ * it records: no change without its record. */
+int store_audit_insert(store_conn *c, store_audit_row *r);
+/* Rows in seq order (newest first if desc). */
+int store_audit_each(store_conn *c, const store_audit_filter *f, int desc,
+                     int (*fn)(void *ctx, const store_audit_row *r), void *ctx);
+int store_audit_reseal(store_conn *c, long long seq, const char *key_id, const char *hash);
+int store_audit_rekey_flag(store_conn *c, int on);
+
+/* Drafts of forms, one per user and form key; body is stored encrypted. */
+int store_draft_put(store_conn *c, const char *user_id, const char *form_key, const char *body_enc);
+int store_draft_get(store_conn *c, const char *user_id, const char *form_key, char **body_enc);
+int store_draft_delete(store_conn *c, const char *user_id, const char *form_key);
 
 #endif
