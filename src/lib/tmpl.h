@@ -43,8 +43,10 @@ int tmpl_set_add(tmpl_set *s, const char *name, const char *src, size_t len,
 /* Adds every *.html file of dir, named by file name without ".html". */
 int tmpl_set_load_dir(tmpl_set *s, const char *dir, char *err, size_t errlen);
 int tmpl_set_has(const tmpl_set *s, const char *name);
-/* Renders name with data into out. -1 if the template is unknown, includes
- * nest deeper than 32, or out ran out of memory. */
+/* Renders name with data into out. -1 if the template (or an included one)
+ * is unknown, includes nest deeper than 32, the render exceeds its work
+ * budget (about 4M steps or 64 MiB: no runaway nested loops), or out ran out
+ * of memory; out then holds partial output the caller must discard. */
 int tmpl_render(const tmpl_set *s, const char *name, json_t *data,
                 tmpl_translate_fn tr, void *trctx, buf *out);
 
