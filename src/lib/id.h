@@ -17,5 +17,7 @@ int id_valid(const char *s);
 void time_rfc3339(time_t t, char *out, size_t outlen);
 /* Current time (one place, so a controllable clock can be added for tests). */
 time_t clock_now(void);
+/* 1 when the test clock is in use (FILET_TEST_CLOCK_FILE). */
+int clock_is_fake(void);
 
 #endif

@@ -11,6 +11,8 @@
 #include "lib/i18n.h"
 #include "lib/tmpl.h"
 #include "sec/keyfile.h"
+#include "sec/pwpolicy.h"
+#include "sec/session.h"
 #include "store/store.h"
 
 typedef struct config {
@@ -20,7 +22,9 @@ typedef struct config {
     char share_dir[1024]; /* holds web/templates and web/static */
     char locale_dir[1024];
     char hosts[512];     /* extra accepted Host values, comma-separated */
-    int demo;            /* "DEMO - no real data": loopback only */
+    int demo;            /* "DEMO - no real data": loopback only; no second factor */
+    long session_idle;   /* seconds; capped at SESSION_IDLE_MAX */
+    long session_absolute; /* seconds; capped at SESSION_ABSOLUTE_MAX */
     int threads;
     int conn_timeout;    /* seconds */
     size_t body_limit;   /* bytes */
@@ -39,7 +43,10 @@ typedef struct app {
     store *db;
     tmpl_set *tmpl;
     i18n *cat;
-    unsigned char key[KEYFILE_KEY_BYTES];
+    keyring keys;
+    pwpolicy *pw;
+    session_limits limits;
+    char dummy_hash[128]; /* verified for unknown users: same timing (ASVS 2.2.1) */
     json_t *assets;      /* {"app_css": "/static/app.css?v=…", …} */
     static_file *statics;
     size_t nstatics;

@@ -1,7 +1,8 @@
 /*
  * config.c - configuration defaults and the optional config file.
  * File format: "key = value" per line, '#' starts a comment. Keys: db, key,
- * listen, hosts, threads, timeout, body_limit, share_dir, locale_dir.
+ * listen, hosts, threads, timeout, body_limit, share_dir, locale_dir,
+ * session_idle_minutes (1-30), session_absolute_hours (1-12).
  * Flags given on the command line are applied after the file and win.
  */
 #include "web/app.h"
@@ -42,6 +43,8 @@ void config_defaults(config *c)
     c->threads = 4;
     c->conn_timeout = 30;
     c->body_limit = 1024 * 1024;
+    c->session_idle = 30 * 60;
+    c->session_absolute = 12 * 60 * 60;
 }
 
 static char *trim(char *s)
@@ -114,7 +117,13 @@ int config_load_file(config *c, const char *path, char *err, size_t errlen)
             c->conn_timeout = (int)x;
         else if (strcmp(k, "body_limit") == 0 && (rc = set_long(&x, v, 1024, 64L << 20)) == 0)
             c->body_limit = (size_t)x;
-        else if (rc == 0 && strcmp(k, "threads") && strcmp(k, "timeout") && strcmp(k, "body_limit")) {
+        /* ASVS 3.3.1-3.3.2: timeouts may be shortened, never lengthened. */
+        else if (strcmp(k, "session_idle_minutes") == 0 && (rc = set_long(&x, v, 1, 30)) == 0)
+            c->session_idle = x * 60;
+        else if (strcmp(k, "session_absolute_hours") == 0 && (rc = set_long(&x, v, 1, 12)) == 0)
+            c->session_absolute = x * 3600;
+        else if (rc == 0 && strcmp(k, "threads") && strcmp(k, "timeout") && strcmp(k, "body_limit") &&
+                 strcmp(k, "session_idle_minutes") && strcmp(k, "session_absolute_hours")) {
             snprintf(err, errlen, "%s:%d: unknown setting '%s'", path, lineno, k);
             rc = -1;
             break;

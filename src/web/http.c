@@ -60,6 +60,16 @@ const char *req_tr(req *r, const char *msgid)
     return i18n_get(r->app->cat, r->lang, msgid);
 }
 
+const char *req_tr1(req *r, const char *msgid, const char *arg)
+{
+    const char *t = req_tr(r, msgid);
+    const char *at = strstr(t, "{1}");
+    if (!at)
+        return t;
+    char *out = arena_printf(r->a, "%.*s%s%s", (int)(at - t), t, arg, at + 3);
+    return out ? out : t;
+}
+
 static const char *tr_cb(void *ctx, const char *msgid)
 {
     return req_tr(ctx, msgid);
@@ -112,6 +122,19 @@ static void page_common(req *r, json_t *data, const char *title)
     json_object_set_new(data, "version", json_string(FILET_VERSION));
     json_object_set(data, "assets", a->assets);
     json_object_set_new(data, "path", json_string(r->path));
+    if (r->signed_in) {
+        json_t *u = json_pack("{s:s,s:s,s:s,s:s,s:b,s:b,s:b}", "display_name", r->user.display_name,
+                              "username", r->user.username, "role", r->user.role,
+                              "agency", r->agency.name, "is_admin", strcmp(r->user.role, "admin") == 0,
+                              "is_auditor", strcmp(r->user.role, "auditor") == 0,
+                              "enrolled", strcmp(r->sess.stage, "full") == 0);
+        json_object_set_new(data, "me", u);
+        json_object_set_new(data, "csrf", json_string(r->sess.csrf));
+        /* For the "stay signed in" warning (static/app.js). */
+        json_object_set_new(data, "idle_seconds", json_integer(r->app->limits.idle));
+        json_object_set_new(data, "htmx_headers",
+                            json_string(arena_printf(r->a, "{\"X-CSRF-Token\": \"%s\"}", r->sess.csrf)));
+    }
 }
 
 int resp_page(req *r, int status, const char *page_name, const char *title, json_t *data)

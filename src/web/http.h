@@ -17,7 +17,9 @@
 
 #include "lib/arena.h"
 #include "lib/buf.h"
+#include "core/policy.h"
 #include "lib/form.h"
+#include "sec/session.h"
 #include "web/app.h"
 #include "web/route.h"
 
@@ -40,6 +42,15 @@ typedef struct req {
     store_conn *db;            /* acquired lazily by req_db */
     long started_us;
     const char *user_id;       /* for the access log; NULL when anonymous */
+    char source[64];           /* client address */
+
+    /* who is asking (web/auth.c) */
+    int signed_in;             /* a live session was presented */
+    int via_bearer;            /* Authorization: Bearer, not the cookie */
+    actor who;                 /* for policy_check; who.user_id NULL when anonymous */
+    store_user user;
+    store_agency agency;
+    store_session sess;
 
     /* the answer */
     int status;
@@ -53,6 +64,12 @@ typedef struct req {
 
 typedef int (*handler_fn)(req *r);
 
+/* Route flags (route.flags). Without ROUTE_PUBLIC a route needs a full
+ * session: anonymous callers get 401 (API) or the sign-in page. */
+#define ROUTE_PUBLIC 1u /* no session needed (a present one is still read) */
+#define ROUTE_ENROL 2u  /* also open to a session still enrolling its second factor */
+#define ROUTE_NOCSRF 4u /* write without a session (sign-in): Origin checked instead */
+
 /* Request accessors */
 const char *req_header(req *r, const char *name);
 const char *req_query(req *r, const char *name);
@@ -64,6 +81,9 @@ store_conn *req_db(req *r);
 int req_form(req *r, form *f);
 /* Translation in the request's language. */
 const char *req_tr(req *r, const char *msgid);
+/* Translation with its "{1}" replaced by arg (translations are never
+ * printf formats: a catalogue cannot crash the server). */
+const char *req_tr1(req *r, const char *msgid, const char *arg);
 
 /* Answers */
 int resp_header(req *r, const char *name, const char *value);

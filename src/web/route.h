@@ -34,6 +34,7 @@ typedef struct route {
     const char *method;
     const char *pattern;
     void *handler;
+    unsigned flags; /* meaning left to the caller (web/http.h: ROUTE_PUBLIC...) */
 } route;
 
 enum { ROUTE_OK = 0, ROUTE_NOT_FOUND = -1, ROUTE_METHOD_NOT_ALLOWED = -2, ROUTE_BAD_PATH = -3 };

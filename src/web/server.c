@@ -25,7 +25,10 @@
 #include <strings.h>
 #include <time.h>
 
+#include "lib/id.h"
 #include "lib/log.h"
+#include "sec/password.h"
+#include "web/auth.h"
 #include "web/http.h"
 #include "web/static.h"
 
@@ -39,6 +42,19 @@ static long now_us(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return ts.tv_sec * 1000000L + ts.tv_nsec / 1000;
+}
+
+static void client_address(struct MHD_Connection *conn, char *out, size_t n)
+{
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    snprintf(out, n, "-");
+    if (!ci || !ci->client_addr)
+        return;
+    const struct sockaddr *sa = ci->client_addr;
+    if (sa->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, out, (socklen_t)n);
+    else if (sa->sa_family == AF_INET6)
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, out, (socklen_t)n);
 }
 
 /* Keep the raw path: route.c decodes segments one by one. */
@@ -97,6 +113,9 @@ static void dispatch(req *r)
     if (rc == ROUTE_OK) {
         r->route_pattern = app_routes[r->m.index].pattern;
         handler_fn h = (handler_fn)app_routes[r->m.index].handler;
+        auth_resolve(r);
+        if (auth_gate(r, app_routes[r->m.index].flags) != 0)
+            return;
         if (h(r) != 0 || r->status == 0) {
             log_error("event=handler_failed route=%s", r->route_pattern);
             r->nhdr = 0;
@@ -167,6 +186,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         r->path = arena_strdup(r->a, url);
         r->is_api = strncmp(url, "/api/", 5) == 0;
         r->lang = I18N_DEFAULT_LANG;
+        client_address(conn, r->source, sizeof(r->source));
         buf_init(&r->body);
         buf_init(&r->out);
         const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
@@ -309,8 +329,19 @@ int app_open(app *a, const config *cfg, char *err, size_t errlen)
         snprintf(err, errlen, "libsodium failed to initialise");
         return -1;
     }
-    if (keyfile_load(cfg->key_path, a->key, err, errlen) != 0)
+    if (keyring_load(cfg->key_path, &a->keys, err, errlen) != 0)
         return -1;
+    snprintf(path, sizeof(path), "%s/data/common-passwords.txt", cfg->share_dir);
+    if (pwpolicy_load(path, &a->pw, err, errlen) != 0)
+        return -1;
+    a->limits.idle = cfg->session_idle < SESSION_IDLE_MAX ? cfg->session_idle : SESSION_IDLE_MAX;
+    a->limits.absolute = cfg->session_absolute < SESSION_ABSOLUTE_MAX ? cfg->session_absolute : SESSION_ABSOLUTE_MAX;
+    char dummy_pw[24];
+    password_random(dummy_pw, sizeof(dummy_pw));
+    if (password_hash(dummy_pw, a->dummy_hash) != 0) {
+        snprintf(err, errlen, "cannot hash (out of memory?)");
+        return -1;
+    }
     if (i18n_load(cfg->locale_dir, langs, &a->cat, err, errlen) != 0)
         return -1;
     a->tmpl = tmpl_set_new();
@@ -333,7 +364,8 @@ void app_close(app *a)
     tmpl_set_free(a->tmpl);
     i18n_free(a->cat);
     static_free(a);
-    sodium_memzero(a->key, sizeof(a->key));
+    keyring_wipe(&a->keys);
+    pwpolicy_free(a->pw);
     memset(a, 0, sizeof(*a));
 }
 
@@ -397,6 +429,8 @@ int server_run(const config *cfg)
                 cfg->demo ? "  (DEMO - no real data)" : "");
     }
     log_info("event=start version=%s port=%u threads=%d", FILET_VERSION, port, cfg->threads);
+    if (clock_is_fake())
+        log_warn("event=test_clock_active note=\"FILET_TEST_CLOCK_FILE is set: for tests only\"");
     int sig = 0;
     sigwait(&sigs, &sig);
     log_info("event=stopping signal=%d", sig);

@@ -1,0 +1,61 @@
+/*
+ * policy.c - the access policy; see policy.h.
+ *
+ * Rules (issue 3, identity): an admin manages territories, agencies and
+ * users but sees no situation content; an auditor reads the audit trail;
+ * every signed-in user reads the agency list and instruments and manages
+ * their own account. Anything not granted here is refused (ASVS 4.1.3,
+ * least privilege; ASVS 4.1.5, fail closed).
+ */
+#include "core/policy.h"
+
+#include <string.h>
+
+static int is(const char *a, const char *b)
+{
+    return a && b && strcmp(a, b) == 0;
+}
+
+int policy_role_valid(const char *role)
+{
+    static const char *const roles[] = {"admin", "coordinator", "representative", "practitioner", "auditor"};
+    for (size_t i = 0; i < sizeof(roles) / sizeof(roles[0]); i++)
+        if (is(role, roles[i]))
+            return 1;
+    return 0;
+}
+
+int policy_sector_valid(const char *sector)
+{
+    static const char *const sectors[] = {
+        "police", "shelter", "child_protection", "health", "mental_health", "addiction",
+        "justice", "probation", "victim_support", "perpetrator_programme", "legal_aid",
+        "social_services", "housing", "immigration", "education", "other"};
+    for (size_t i = 0; i < sizeof(sectors) / sizeof(sectors[0]); i++)
+        if (is(sector, sectors[i]))
+            return 1;
+    return 0;
+}
+
+int policy_check(const actor *a, policy_verb verb, const policy_target *t)
+{
+    if (!a || !a->user_id || !a->role || !t)
+        return 0;
+    int admin = is(a->role, "admin");
+    switch (t->type) {
+    case OBJ_SELF:
+        return is(a->user_id, t->owner_user_id);
+    case OBJ_TERRITORY:
+    case OBJ_AGENCY:
+        if (verb == VERB_READ || verb == VERB_LIST)
+            return 1;
+        return admin && (verb == VERB_CREATE || verb == VERB_UPDATE);
+    case OBJ_USER:
+        return admin && verb != VERB_DELETE && verb != VERB_EXPORT;
+    case OBJ_AUDIT:
+        return is(a->role, "auditor") && (verb == VERB_READ || verb == VERB_LIST || verb == VERB_EXPORT);
+    case OBJ_INSTRUMENT:
+        return verb == VERB_READ || verb == VERB_LIST;
+    }
+    return 0;
+}
