@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "lib/log.h"
+#include "web/vocab.h"
 
 const char *req_header(req *r, const char *name)
 {
@@ -124,7 +125,7 @@ static void page_common(req *r, json_t *data, const char *title)
     json_object_set_new(data, "path", json_string(r->path));
     if (r->signed_in) {
         json_t *u = json_pack("{s:s,s:s,s:s,s:s,s:b,s:b,s:b}", "display_name", r->user.display_name,
-                              "username", r->user.username, "role", r->user.role,
+                              "username", r->user.username, "role", req_tr(r, vocab_role(r->user.role)),
                               "agency", r->agency.name, "is_admin", strcmp(r->user.role, "admin") == 0,
                               "is_auditor", strcmp(r->user.role, "auditor") == 0,
                               "enrolled", strcmp(r->sess.stage, "full") == 0);

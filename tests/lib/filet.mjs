@@ -2,7 +2,7 @@
 // database with the demo data, a fresh key, a free loopback port.
 // FILET_BIN chooses the binary (build/filet, or build-asan/filet).
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import net from 'node:net';
@@ -24,8 +24,13 @@ export function cliRaw(args, { input } = {}) {
   }
 }
 
+// The server's clock is real time plus an offset the test controls
+// (FILET_TEST_CLOCK_FILE): f.advance(seconds), f.now().
 export async function startFilet({ demo = true, extraArgs = [] } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'filet-test-'));
+  const clockFile = join(dir, 'clock');
+  let offset = 0;
+  writeFileSync(clockFile, '0');
   const db = join(dir, 'filet.db');
   const key = join(dir, 'key');
   cli(['keygen', '--out', key, '--json']);
@@ -33,7 +38,8 @@ export async function startFilet({ demo = true, extraArgs = [] } = {}) {
   const demoData = JSON.parse(cli(['demo', '--db', db, '--json']));
   const args = ['serve', '--db', db, '--key', key, '--listen', '127.0.0.1:0', '--threads', '2'];
   if (demo) args.push('--demo');
-  const proc = spawn(BIN, [...args, ...extraArgs], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(BIN, [...args, ...extraArgs], { stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, FILET_TEST_CLOCK_FILE: clockFile } });
   let log = '';
   const port = await new Promise((ok, fail) => {
     const timer = setTimeout(() => fail(new Error('filet did not start:\n' + log)), 15000);
@@ -49,6 +55,28 @@ export async function startFilet({ demo = true, extraArgs = [] } = {}) {
   return {
     dir, db, key, port, base, proc, demoData,
     log: () => log,
+    advance(seconds) { offset += seconds; writeFileSync(clockFile, String(offset)); },
+    now() { return Math.floor(Date.now() / 1000) + offset; },
+    // Signs in through the API; returns the token.
+    async login(username, { password, totp: code } = {}) {
+      const pw = password ?? demoData.users.find((u) => u.username === username).password;
+      const body = JSON.stringify(code ? { username, password: pw, totp: code } : { username, password: pw });
+      const r = await request(port, { method: 'POST', path: '/api/v1/login', body, headers: { 'Content-Type': 'application/json' } });
+      if (r.status !== 200) throw new Error(`login ${username}: ${r.status} ${r.body}`);
+      return JSON.parse(r.body).token;
+    },
+    // Signs in through the HTML form; returns {cookie, csrf} for page tests.
+    async browserLogin(username, { password, totp: code } = {}) {
+      const pw = password ?? demoData.users.find((u) => u.username === username).password;
+      const form = new URLSearchParams({ username, password: pw, totp: code || '' }).toString();
+      const r = await request(port, { method: 'POST', path: '/login', body: form,
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: base } });
+      if (r.status !== 303) throw new Error(`browser login ${username}: ${r.status}`);
+      const cookie = /^(__Host-filet=[^;]+)/.exec(r.headers['set-cookie'][0])[1];
+      const home = await request(port, { path: '/', headers: { Cookie: cookie } });
+      const m = /name="csrf" value="([^"]+)"/.exec(home.body);
+      return { cookie, csrf: m ? m[1] : null, location: r.headers.location };
+    },
     async stop() {
       if (proc.exitCode === null) {
         const exited = new Promise((ok) => proc.on('exit', (code, sig) => ok({ code, sig })));
