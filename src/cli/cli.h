@@ -12,5 +12,12 @@ int cmd_demo(int argc, char **argv);
 int cmd_backup(int argc, char **argv);
 int cmd_restore(int argc, char **argv);
 int cmd_version(int argc, char **argv);
+/* cli_identity.c: administration by script, audit verification, rotation */
+int cmd_territory(int argc, char **argv);
+int cmd_agency(int argc, char **argv);
+int cmd_user(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
+int cmd_key(int argc, char **argv);
+int cmd_rekey(int argc, char **argv);
 
 #endif

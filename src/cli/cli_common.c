@@ -9,6 +9,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+enum {
+    OPT_NAME = 256,
+    OPT_TIMEZONE,
+    OPT_SECTOR,
+    OPT_TERRITORY,
+    OPT_AGENCY,
+    OPT_USERNAME,
+    OPT_ROLE,
+    OPT_DISPLAY_NAME,
+    OPT_LANG,
+};
+
 void cli_parse(int argc, char **argv, cli_opts *o)
 {
     static const struct option longopts[] = {
@@ -18,7 +30,18 @@ void cli_parse(int argc, char **argv, cli_opts *o)
         {"demo", no_argument, NULL, 'D'},         {"force", no_argument, NULL, 'f'},
         {"to", required_argument, NULL, 't'},     {"out", required_argument, NULL, 't'},
         {"from", required_argument, NULL, 'F'},   {"threads", required_argument, NULL, 'T'},
-        {"share-dir", required_argument, NULL, 's'}, {NULL, 0, NULL, 0},
+        {"share-dir", required_argument, NULL, 's'},
+        /* Options without a short letter take values from 256 up. */
+        {"name", required_argument, NULL, OPT_NAME},
+        {"timezone", required_argument, NULL, OPT_TIMEZONE},
+        {"sector", required_argument, NULL, OPT_SECTOR},
+        {"territory", required_argument, NULL, OPT_TERRITORY},
+        {"agency", required_argument, NULL, OPT_AGENCY},
+        {"username", required_argument, NULL, OPT_USERNAME},
+        {"role", required_argument, NULL, OPT_ROLE},
+        {"display-name", required_argument, NULL, OPT_DISPLAY_NAME},
+        {"lang", required_argument, NULL, OPT_LANG},
+        {NULL, 0, NULL, 0},
     };
     char err[512];
     memset(o, 0, sizeof(*o));
@@ -42,7 +65,10 @@ void cli_parse(int argc, char **argv, cli_opts *o)
     while ((ch = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
         switch (ch) {
         case 'c': break;
-        case 'd': snprintf(o->cfg.db_path, sizeof(o->cfg.db_path), "%s", optarg); break;
+        case 'd':
+            snprintf(o->cfg.db_path, sizeof(o->cfg.db_path), "%s", optarg);
+            o->db_given = 1;
+            break;
         case 'k': snprintf(o->cfg.key_path, sizeof(o->cfg.key_path), "%s", optarg); break;
         case 'l': snprintf(o->cfg.listen, sizeof(o->cfg.listen), "%s", optarg); break;
         case 's': snprintf(o->cfg.share_dir, sizeof(o->cfg.share_dir), "%s", optarg); break;
@@ -52,6 +78,15 @@ void cli_parse(int argc, char **argv, cli_opts *o)
         case 'f': o->force = 1; break;
         case 't': o->to = optarg; break;
         case 'F': o->from = optarg; break;
+        case OPT_NAME: o->name = optarg; break;
+        case OPT_TIMEZONE: o->timezone = optarg; break;
+        case OPT_SECTOR: o->sector = optarg; break;
+        case OPT_TERRITORY: o->territory = optarg; break;
+        case OPT_AGENCY: o->agency = optarg; break;
+        case OPT_USERNAME: o->username = optarg; break;
+        case OPT_ROLE: o->role = optarg; break;
+        case OPT_DISPLAY_NAME: o->display_name = optarg; break;
+        case OPT_LANG: o->lang = optarg; break;
         case 'T': {
             char *end = NULL;
             long t = strtol(optarg, &end, 10);
@@ -75,7 +110,9 @@ void cli_parse(int argc, char **argv, cli_opts *o)
         }
     }
     if (optind < argc) {
-        fprintf(stderr, "filet %s: unexpected argument %s\n", argv[0], argv[optind]);
+        /* Never echo it: it may be a password typed in the wrong place. */
+        fprintf(stderr, "filet %s: unexpected argument at position %d (passwords are read from standard input)\n",
+                argv[0], optind);
         o->bad = 1;
     }
 }

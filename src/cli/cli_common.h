@@ -17,6 +17,17 @@ typedef struct cli_opts {
     const char *to;   /* backup --to, keygen --out */
     const char *from; /* restore --from */
     const char *port;
+    /* territory, agency and user administration (cli_identity.c) */
+    const char *name;         /* --name */
+    const char *timezone;     /* --timezone */
+    const char *sector;       /* --sector */
+    const char *territory;    /* --territory ID */
+    const char *agency;       /* --agency ID */
+    const char *username;     /* --username */
+    const char *role;         /* --role */
+    const char *display_name; /* --display-name */
+    const char *lang;         /* --lang */
+    int db_given;             /* --db was on the command line */
     int bad;          /* an unknown option or missing value was seen */
 } cli_opts;
 

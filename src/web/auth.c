@@ -106,15 +106,22 @@ static int same_origin(req *r, const char *url)
     return 0;
 }
 
+/* Same-origin check for writes. Browsers say where a request comes from in
+ * Sec-Fetch-Site, which page script cannot forge; with our mandatory
+ * "Referrer-Policy: no-referrer" they send "Origin: null" on form posts,
+ * so Origin and Referer are only the fallback for older browsers. */
 static int origin_ok(req *r)
 {
+    const char *site = req_header(r, "Sec-Fetch-Site");
+    if (site)
+        return strcmp(site, "same-origin") == 0 || strcmp(site, "none") == 0;
     const char *origin = req_header(r, "Origin");
     if (origin)
         return strcmp(origin, "null") != 0 && same_origin(r, origin);
     const char *referer = req_header(r, "Referer");
     if (referer)
         return same_origin(r, referer);
-    /* No browser omits both on a POST; non-browser clients have no
+    /* No browser omits all three on a POST; non-browser clients have no
      * ambient credentials to abuse, and still need the CSRF token. */
     return 1;
 }
@@ -250,7 +257,8 @@ static long long blocked_for(long failures, long free_n, long lock_n)
         return THROTTLE_LOCK_SECONDS;
     if (failures <= free_n)
         return 0;
-    long long s = 1LL << (failures - free_n - 1 > 10 ? 10 : failures - free_n - 1);
+    /* 2, 4, 8 ... seconds, at most a minute, until the lock. */
+    long long s = 1LL << (failures - free_n > 10 ? 10 : failures - free_n);
     return s > 60 ? 60 : s;
 }
 

@@ -5,6 +5,8 @@
  * asks the access policy about the object itself.
  */
 #include "web/account.h"
+#include "web/admin.h"
+#include "web/auditor.h"
 #include "web/auth.h"
 #include "web/http.h"
 #include "web/pages.h"
@@ -36,5 +38,30 @@ const route app_routes[] = {
     {"GET", "/api/v1/drafts/{key}", (void *)api_draft, 0},
     {"PUT", "/api/v1/drafts/{key}", (void *)api_draft, 0},
     {"DELETE", "/api/v1/drafts/{key}", (void *)api_draft, 0},
+
+    /* administration: territories, agencies, users (admin.c); each handler
+     * asks the policy, so listing agencies stays open to every signed-in user */
+    {"GET", "/admin", (void *)page_admin, 0},
+    {"POST", "/admin/territories", (void *)page_admin_territory, 0},
+    {"POST", "/admin/agencies", (void *)page_admin_agency, 0},
+    {"POST", "/admin/users", (void *)page_admin_user, 0},
+    {"POST", "/admin/users/{id}/disable", (void *)page_admin_user_disable, 0},
+    {"POST", "/admin/users/{id}/enable", (void *)page_admin_user_enable, 0},
+    {"POST", "/admin/users/{id}/reset-mfa", (void *)page_admin_user_reset_mfa, 0},
+    {"GET", "/api/v1/territories", (void *)api_territories, 0},
+    {"POST", "/api/v1/territories", (void *)api_territory_create, 0},
+    {"GET", "/api/v1/agencies", (void *)api_agencies, 0},
+    {"POST", "/api/v1/agencies", (void *)api_agency_create, 0},
+    {"GET", "/api/v1/users", (void *)api_users, 0},
+    {"POST", "/api/v1/users", (void *)api_user_create, 0},
+    {"POST", "/api/v1/users/{id}/disable", (void *)api_user_disable, 0},
+    {"POST", "/api/v1/users/{id}/enable", (void *)api_user_enable, 0},
+    {"POST", "/api/v1/users/{id}/reset-mfa", (void *)api_user_reset_mfa, 0},
+
+    /* the audit trail, for auditors (auditor.c) */
+    {"GET", "/audit", (void *)page_audit, 0},
+    {"GET", "/audit.csv", (void *)page_audit_csv, 0},
+    {"POST", "/audit/verify", (void *)page_audit_verify, 0},
+    {"GET", "/api/v1/audit", (void *)api_audit, 0},
 };
 const size_t app_routes_count = sizeof(app_routes) / sizeof(app_routes[0]);

@@ -14,17 +14,17 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const route table[] = {
-    {"GET", "/", NULL},
-    {"GET", "/healthz", NULL},
-    {"GET", "/static/{*}", NULL},
-    {"GET", "/api/v1/situations", NULL},
-    {"POST", "/api/v1/situations", NULL},
-    {"GET", "/api/v1/situations/{id}", NULL},
-    {"PUT", "/api/v1/situations/{id}", NULL},
-    {"DELETE", "/api/v1/situations/{id}", NULL},
-    {"GET", "/api/v1/meetings/{id}/calendar.ics", NULL},
-    {"POST", "/api/v1/situations/{sid}/notes/{nid}", NULL},
-    {"POST", "/login", NULL},
+    {"GET", "/", NULL, 0},
+    {"GET", "/healthz", NULL, 0},
+    {"GET", "/static/{*}", NULL, 0},
+    {"GET", "/api/v1/situations", NULL, 0},
+    {"POST", "/api/v1/situations", NULL, 0},
+    {"GET", "/api/v1/situations/{id}", NULL, 0},
+    {"PUT", "/api/v1/situations/{id}", NULL, 0},
+    {"DELETE", "/api/v1/situations/{id}", NULL, 0},
+    {"GET", "/api/v1/meetings/{id}/calendar.ics", NULL, 0},
+    {"POST", "/api/v1/situations/{sid}/notes/{nid}", NULL, 0},
+    {"POST", "/login", NULL, 0},
 };
 
 static void check(int cond)

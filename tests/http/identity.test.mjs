@@ -285,10 +285,17 @@ describe('CSRF and password change', () => {
     assert.equal((await change({ Origin: f.base }, { ...fields, csrf: 'x'.repeat(43) })).status, 403, 'wrong token');
     assert.equal((await change({ Origin: 'http://evil.example' }, { ...fields, csrf: s.csrf })).status, 403, 'cross-origin');
     assert.equal((await change({ Referer: 'http://evil.example/page' }, { ...fields, csrf: s.csrf })).status, 403, 'cross-site referer');
-    assert.equal((await change({ Origin: 'null' }, { ...fields, csrf: s.csrf })).status, 403, 'opaque origin');
+    assert.equal((await change({ Origin: 'null' }, { ...fields, csrf: s.csrf })).status, 403, 'opaque origin, nothing else');
+    assert.equal((await change({ 'Sec-Fetch-Site': 'cross-site', Origin: f.base }, { ...fields, csrf: s.csrf })).status, 403, 'Sec-Fetch-Site cross-site wins');
+    assert.equal((await change({ 'Sec-Fetch-Site': 'same-site' }, { ...fields, csrf: s.csrf })).status, 403, 'a sibling subdomain is not us');
     assert.ok(sql(f.db, "SELECT count(*) FROM audit_log WHERE action='access_refused' AND object_type='csrf'") >= 4);
     const logout = await request(f.port, { method: 'POST', path: '/logout', headers: { ...formType, Cookie: s.cookie, Origin: f.base }, body: '' });
     assert.equal(logout.status, 403, 'even sign-out needs the token');
+  });
+
+  it('accepts a browser form post: Origin null under no-referrer, Sec-Fetch-Site same-origin', async () => {
+    const r = await change({ Origin: 'null', 'Sec-Fetch-Site': 'same-origin' }, { csrf: s.csrf, current: 'wrong', new: 'x', again: 'x' });
+    assert.equal(r.status, 400, 'past the CSRF gate, stopped by the form check');
   });
 
   it('applies the password policy with clear messages', async () => {

@@ -30,18 +30,18 @@ enum {
 };
 
 static const route table[] = {
-    [R_ROOT] = {"GET", "/", NULL},
-    [R_HEALTH] = {"GET", "/healthz", NULL},
-    [R_STATIC] = {"GET", "/static/{*}", NULL},
-    [R_SIT_LIST] = {"GET", "/api/v1/situations", NULL},
-    [R_SIT_CREATE] = {"POST", "/api/v1/situations", NULL},
-    [R_SIT_GET] = {"GET", "/api/v1/situations/{id}", NULL},
-    [R_SIT_UPDATE] = {"PUT", "/api/v1/situations/{id}", NULL},
-    [R_SIT_DELETE] = {"DELETE", "/api/v1/situations/{id}", NULL},
-    [R_CAL] = {"GET", "/api/v1/meetings/{id}/calendar.ics", NULL},
-    [R_NOTE] = {"POST", "/api/v1/situations/{sid}/notes/{nid}", NULL},
-    [R_LOGIN_POST] = {"POST", "/login", NULL},
-    [R_HEAD_ONLY] = {"HEAD", "/probe", NULL},
+    [R_ROOT] = {"GET", "/", NULL, 0},
+    [R_HEALTH] = {"GET", "/healthz", NULL, 0},
+    [R_STATIC] = {"GET", "/static/{*}", NULL, 0},
+    [R_SIT_LIST] = {"GET", "/api/v1/situations", NULL, 0},
+    [R_SIT_CREATE] = {"POST", "/api/v1/situations", NULL, 0},
+    [R_SIT_GET] = {"GET", "/api/v1/situations/{id}", NULL, 0},
+    [R_SIT_UPDATE] = {"PUT", "/api/v1/situations/{id}", NULL, 0},
+    [R_SIT_DELETE] = {"DELETE", "/api/v1/situations/{id}", NULL, 0},
+    [R_CAL] = {"GET", "/api/v1/meetings/{id}/calendar.ics", NULL, 0},
+    [R_NOTE] = {"POST", "/api/v1/situations/{sid}/notes/{nid}", NULL, 0},
+    [R_LOGIN_POST] = {"POST", "/login", NULL, 0},
+    [R_HEAD_ONLY] = {"HEAD", "/probe", NULL, 0},
 };
 
 struct route_case {
@@ -183,9 +183,9 @@ static void test_route_first_match_wins(void **state)
 {
     (void)state;
     static const route overlap[] = {
-        {"GET", "/a/{x}", NULL},
-        {"GET", "/a/b", NULL},
-        {"GET", "/{*}", NULL},
+        {"GET", "/a/{x}", NULL, 0},
+        {"GET", "/a/b", NULL, 0},
+        {"GET", "/{*}", NULL, 0},
     };
     static const struct route_case rows[] = {
         {"GET", "/a/b", ROUTE_OK, 0, 1, {"b"}, NULL},
@@ -204,11 +204,11 @@ static void test_route_allow_dedup(void **state)
     /* Several routes for one path and method: Allow names each once, and
      * HEAD given explicitly is not repeated. */
     static const route dup[] = {
-        {"GET", "/x/{id}", NULL},
-        {"GET", "/x/{*}", NULL},
-        {"HEAD", "/x/{id}", NULL},
-        {"POST", "/x/{id}", NULL},
-        {"POST", "/x/y", NULL},
+        {"GET", "/x/{id}", NULL, 0},
+        {"GET", "/x/{*}", NULL, 0},
+        {"HEAD", "/x/{id}", NULL, 0},
+        {"POST", "/x/{id}", NULL, 0},
+        {"POST", "/x/y", NULL, 0},
     };
     static const struct route_case rows[] = {
         {"PATCH", "/x/y", ROUTE_METHOD_NOT_ALLOWED, -1, 0, {NULL}, "GET, HEAD, POST"},
@@ -224,8 +224,8 @@ static void test_route_too_many_params(void **state)
     /* A pattern with more parameters than ROUTE_MAX_PARAMS never matches;
      * exactly ROUTE_MAX_PARAMS does. */
     static const route many[] = {
-        {"GET", "/{a}/{b}/{c}/{d}/{e}", NULL},
-        {"GET", "/{a}/{b}/{c}/{d}", NULL},
+        {"GET", "/{a}/{b}/{c}/{d}/{e}", NULL, 0},
+        {"GET", "/{a}/{b}/{c}/{d}", NULL, 0},
     };
     static const struct route_case rows[] = {
         {"GET", "/1/2/3/4/5", ROUTE_NOT_FOUND, -1, 0, {NULL}, NULL},
@@ -240,9 +240,9 @@ static void test_route_bad_star_patterns(void **state)
     (void)state;
     /* {*} must be the last pattern segment and counts as a parameter. */
     static const route bad[] = {
-        {"GET", "/a/{*}/b", NULL},
-        {"GET", "/{a}/{b}/{c}/{d}/{*}", NULL},
-        {"GET", "/{*}", NULL},
+        {"GET", "/a/{*}/b", NULL, 0},
+        {"GET", "/{a}/{b}/{c}/{d}/{*}", NULL, 0},
+        {"GET", "/{*}", NULL, 0},
     };
     static const struct route_case rows[] = {
         {"GET", "/a/x/b", ROUTE_OK, 2, 1, {"a/x/b"}, NULL},
