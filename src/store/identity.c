@@ -93,6 +93,16 @@ int store_user_set_password(store_conn *c, const char *id, const char *hash)
     return sql_exec_changed(c, st, "user_set_password");
 }
 
+int store_user_set_lang(store_conn *c, const char *id, const char *lang)
+{
+    sqlite3_stmt *st;
+    int rc = sql_prepare(c, "UPDATE users SET lang = ?, version = version + 1 WHERE id = ?", &st);
+    if (rc)
+        return rc;
+    sql_bind_texts(st, 1, 2, lang, id);
+    return sql_exec_changed(c, st, "user_set_lang");
+}
+
 int store_user_set_active(store_conn *c, const char *id, int active)
 {
     sqlite3_stmt *st;

@@ -110,6 +110,7 @@ int store_user_by_id(store_conn *c, const char *id, store_user *out);
 int store_users_each(store_conn *c, int (*fn)(void *ctx, const store_user *u), void *ctx);
 int store_user_set_password(store_conn *c, const char *id, const char *hash);
 int store_user_set_active(store_conn *c, const char *id, int active);
+int store_user_set_lang(store_conn *c, const char *id, const char *lang);
 /* New (unconfirmed) second-factor secret; the replay guard restarts. */
 int store_user_set_totp(store_conn *c, const char *id, const char *secret_enc);
 /* Records step as used, only if it is newer than the last used step:

@@ -491,7 +491,8 @@ int api_me(req *r)
 }
 
 /* "Stay signed in": any authenticated request refreshes last_seen; this
- * one does nothing else (the page's warning calls it). */
+ * one does nothing else (the page's warning calls it) and says how long
+ * the session now lasts without activity. */
 int page_session_refresh(req *r)
 {
     store_conn *c;
@@ -499,5 +500,5 @@ int page_session_refresh(req *r)
         return -1;
     store_session_touch(c, r->sess.id, clock_now());
     commit_or_log(c, "session_refresh");
-    return resp_text(r, 204, NULL, "", 0);
+    return resp_json(r, 200, json_pack("{s:I}", "idle_seconds", (json_int_t)r->app->limits.idle));
 }

@@ -8,6 +8,7 @@
 #include "web/http.h"
 #include "web/pages.h"
 #include "web/static.h"
+#include "web/auth.h"
 
 int page_home(req *r)
 {
@@ -43,6 +44,20 @@ int page_lang(req *r)
     if (!lang)
         return resp_error(r, 400, "bad_request", N_("The request could not be understood."));
     const char *next = form_get(&f, "next");
+    if (r->signed_in && strcmp(lang, r->user.lang) != 0) {
+        /* Signed in: the choice becomes the account's preferred language,
+         * so it follows the user to another terminal. */
+        store_conn *c = req_db(r);
+        audit_event e;
+        auth_event(r, &e, "update", "user", r->user.id, "lang");
+        if (!c || store_write_begin(c) != STORE_OK)
+            return -1;
+        if (store_user_set_lang(c, r->user.id, lang) != STORE_OK ||
+            audit_append(c, &r->app->keys, &e) != STORE_OK || store_write_commit(c) != STORE_OK) {
+            store_write_rollback(c);
+            return -1;
+        }
+    }
     resp_header(r, "Set-Cookie",
                 arena_printf(r->a, "filet-lang=%s; Path=/; Max-Age=31536000; SameSite=Strict; HttpOnly", lang));
     return resp_redirect(r, safe_next(next) ? next : "/");

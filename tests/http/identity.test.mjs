@@ -353,3 +353,22 @@ describe('drafts', () => {
     assert.equal((await request(f.port, { method: 'PUT', path: '/api/v1/drafts/BAD%20KEY', headers: auth(t2), body: '{}' })).status, 400);
   });
 });
+
+describe('language preference', () => {
+  let f;
+  before(async () => { f = await startFilet(); });
+  after(async () => { await f.stop(); });
+
+  it('a signed-in user\'s switch becomes their preferred language, on any terminal', async () => {
+    const s = await f.browserLogin('dpj');
+    const r = await request(f.port, { method: 'POST', path: '/lang', headers: { ...formType, Cookie: s.cookie, Origin: f.base },
+      body: 'lang=en&next=%2F' });
+    assert.equal(r.status, 303);
+    const elsewhere = await f.browserLogin('dpj'); // a new terminal: no language cookie
+    const home = await request(f.port, { path: '/', headers: { Cookie: elsewhere.cookie, 'Accept-Language': 'fr-CA' } });
+    assert.match(home.body, /<html lang="en">/);
+    assert.match(home.body, /Welcome, Marc/);
+    assert.equal(sql(f.db, "SELECT lang FROM users WHERE username='dpj'"), 'en');
+    assert.equal(sql(f.db, "SELECT fields FROM audit_log WHERE action='update' ORDER BY seq DESC LIMIT 1"), 'lang');
+  });
+});

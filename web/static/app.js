@@ -26,7 +26,8 @@
   var stay = document.getElementById('session-stay');
   if (stay) stay.addEventListener('click', function () {
     post('/session/refresh', { method: 'POST' }).then(function (r) {
-      if (r.ok) arm(); else window.location.href = '/';
+      if (!r.ok) { window.location.href = '/'; return null; }
+      return r.json().then(function (d) { idle = d.idle_seconds || idle; arm(); });
     });
   });
   document.addEventListener('htmx:afterRequest', arm);
