@@ -12,6 +12,7 @@ int cmd_demo(int argc, char **argv);
 int cmd_backup(int argc, char **argv);
 int cmd_restore(int argc, char **argv);
 int cmd_version(int argc, char **argv);
+int cmd_routes(int argc, char **argv);
 /* cli_identity.c: administration by script, audit verification, rotation */
 int cmd_territory(int argc, char **argv);
 int cmd_agency(int argc, char **argv);

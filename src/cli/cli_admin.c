@@ -8,6 +8,7 @@
 #include "cli/cli_common.h"
 #include "sec/keyfile.h"
 #include "store/store.h"
+#include "web/http.h"
 #include "web/server.h"
 
 int cmd_version(int argc, char **argv)
@@ -155,4 +156,33 @@ int cmd_serve(int argc, char **argv)
     if (!o.cfg.key_path[0])
         return cli_fail(&o, "serve needs a key file (--key FILE, or key = FILE in the config)");
     return server_run(&o.cfg);
+}
+
+int cmd_routes(int argc, char **argv)
+{
+    cli_opts o;
+    cli_parse(argc, argv, &o);
+    if (o.help) {
+        puts("Usage: filet routes [--json]\n\n"
+             "Lists the HTTP routes this filet serves: method, path pattern, and whether\n"
+             "a signed-in user is needed. Every route also passes the access policy.");
+        return 0;
+    }
+    if (o.bad)
+        return 2;
+    json_t *list = json_array();
+    for (size_t i = 0; i < app_routes_count; i++) {
+        const route *rt = &app_routes[i];
+        int pub = (rt->flags & ROUTE_PUBLIC) != 0;
+        if (o.json)
+            json_array_append_new(list, json_pack("{s:s,s:s,s:b}", "method", rt->method, "path", rt->pattern,
+                                                  "public", pub));
+        else
+            printf("%-7s %-45s %s\n", rt->method, rt->pattern, pub ? "public" : "signed in");
+    }
+    if (o.json)
+        cli_print_json(json_pack("{s:o}", "routes", list));
+    else
+        json_decref(list);
+    return 0;
 }

@@ -47,6 +47,7 @@ typedef struct app {
     pwpolicy *pw;
     session_limits limits;
     char dummy_hash[128]; /* verified for unknown users: same timing (ASVS 2.2.1) */
+    json_t *openapi;     /* web/openapi.json */
     json_t *assets;      /* {"app_css": "/static/app.css?v=…", …} */
     static_file *statics;
     size_t nstatics;

@@ -76,3 +76,12 @@ int page_static(req *r)
         return resp_text(r, 304, NULL, "", 0);
     return resp_text(r, 200, f->ctype, f->data, f->len);
 }
+
+/* GET /api/v1/openapi.json: the description of the JSON API, loaded at
+ * start-up from web/openapi.json; a test keeps it equal to the routes. */
+int page_openapi(req *r)
+{
+    if (!r->app->openapi)
+        return resp_error(r, 404, "not_found", N_("The page you asked for does not exist or is not available to you."));
+    return resp_json(r, 200, json_incref(r->app->openapi));
+}

@@ -10,5 +10,6 @@ int page_home(req *r);
 int page_healthz(req *r);
 int page_lang(req *r);
 int page_static(req *r);
+int page_openapi(req *r);
 
 #endif

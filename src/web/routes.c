@@ -20,6 +20,7 @@ const route app_routes[] = {
     {"GET", "/healthz", (void *)page_healthz, P},
     {"POST", "/lang", (void *)page_lang, P | E | ROUTE_NOCSRF},
     {"GET", "/static/{*}", (void *)page_static, P | E},
+    {"GET", "/api/v1/openapi.json", (void *)page_openapi, P | E},
 
     /* identity: signing in and out, one's own account */
     {"POST", "/login", (void *)page_login, P | ROUTE_NOCSRF},

@@ -348,6 +348,13 @@ int app_open(app *a, const config *cfg, char *err, size_t errlen)
     snprintf(path, sizeof(path), "%s/web/templates", cfg->share_dir);
     if (!a->tmpl || tmpl_set_load_dir(a->tmpl, path, err, errlen) != 0)
         return -1;
+    snprintf(path, sizeof(path), "%s/web/openapi.json", cfg->share_dir);
+    json_error_t jerr;
+    a->openapi = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
+    if (!a->openapi) {
+        snprintf(err, errlen, "%s:%d: %s", path, jerr.line, jerr.text);
+        return -1;
+    }
     snprintf(path, sizeof(path), "%s/web/static", cfg->share_dir);
     if (static_load(a, path, err, errlen) != 0)
         return -1;
@@ -364,6 +371,7 @@ void app_close(app *a)
     tmpl_set_free(a->tmpl);
     i18n_free(a->cat);
     static_free(a);
+    json_decref(a->openapi);
     keyring_wipe(&a->keys);
     pwpolicy_free(a->pw);
     memset(a, 0, sizeof(*a));
