@@ -6,6 +6,12 @@
  * every signed-in user reads the agency list and instruments and manages
  * their own account. Anything not granted here is refused (ASVS 4.1.3,
  * least privilege; ASVS 4.1.5, fail closed).
+ *
+ * Situations (need to know): coordinators see and decide on every situation
+ * of their territory; the agencies taking part in a situation see it and
+ * contribute to it; nobody else learns that it exists (the web layer answers
+ * 404). Admins and auditors see no situation content. Practitioners,
+ * representatives and coordinators make referrals.
  */
 #include "core/policy.h"
 
@@ -37,6 +43,12 @@ int policy_sector_valid(const char *sector)
     return 0;
 }
 
+/* Roles that work on situations. */
+static int cell_role(const char *role)
+{
+    return is(role, "coordinator") || is(role, "representative") || is(role, "practitioner");
+}
+
 int policy_check(const actor *a, policy_verb verb, const policy_target *t)
 {
     if (!a || !a->user_id || !a->role || !t)
@@ -56,6 +68,21 @@ int policy_check(const actor *a, policy_verb verb, const policy_target *t)
         return is(a->role, "auditor") && (verb == VERB_READ || verb == VERB_LIST || verb == VERB_EXPORT);
     case OBJ_INSTRUMENT:
         return verb == VERB_READ || verb == VERB_LIST;
+    case OBJ_REFERRAL:
+        return verb == VERB_CREATE && cell_role(a->role);
+    case OBJ_TRIAGE:
+        return is(a->role, "coordinator") && is(a->territory_id, t->territory_id) &&
+               (verb == VERB_READ || verb == VERB_LIST || verb == VERB_DECIDE);
+    case OBJ_SITUATION: {
+        if (!cell_role(a->role))
+            return 0;
+        int coordinator = is(a->role, "coordinator") && is(a->territory_id, t->territory_id);
+        if (verb == VERB_DECIDE)
+            return coordinator;
+        if (verb == VERB_READ || verb == VERB_LIST || verb == VERB_UPDATE || verb == VERB_CREATE)
+            return coordinator || t->participates;
+        return 0;
+    }
     }
     return 0;
 }

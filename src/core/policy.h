@@ -22,6 +22,7 @@ typedef enum policy_verb {
     VERB_UPDATE,
     VERB_DELETE,
     VERB_EXPORT,
+    VERB_DECIDE, /* a coordinator's decision: triage, approve a lowered level, ... */
 } policy_verb;
 
 typedef enum policy_object {
@@ -31,12 +32,16 @@ typedef enum policy_object {
     OBJ_USER,        /* other users' accounts */
     OBJ_AUDIT,       /* the audit trail */
     OBJ_INSTRUMENT,
+    OBJ_SITUATION,   /* a situation and everything in it (need to know) */
+    OBJ_REFERRAL,    /* making a new referral */
+    OBJ_TRIAGE,      /* the territory's triage queue and alerts */
 } policy_object;
 
 typedef struct policy_target {
     policy_object type;
     const char *owner_user_id; /* OBJ_SELF: whose it is */
     const char *territory_id;  /* where the object lives, when it has a place */
+    int participates;          /* OBJ_SITUATION: the actor's agency takes part (live participation) */
 } policy_target;
 
 /* 1 if actor may do verb to target, else 0. */

@@ -217,6 +217,9 @@ static const char *object_name(policy_object o)
     case OBJ_USER: return "user";
     case OBJ_AUDIT: return "audit";
     case OBJ_INSTRUMENT: return "instrument";
+    case OBJ_SITUATION: return "situation";
+    case OBJ_REFERRAL: return "referral";
+    case OBJ_TRIAGE: return "triage";
     }
     return "object";
 }

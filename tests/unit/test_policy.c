@@ -1,0 +1,111 @@
+/*
+ * test_policy.c - the access policy, decision by decision, without a
+ * server: a table of (role, relation to the object, verb) -> allowed.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+
+#include "core/policy.h"
+
+static const char *const roles[] = {"admin", "coordinator", "representative", "practitioner", "auditor"};
+
+static actor mk(const char *role, const char *territory)
+{
+    actor a = {.user_id = "u1", .agency_id = "ag1", .territory_id = territory, .role = role, .sector = "police"};
+    return a;
+}
+
+static void test_anonymous_denied_everything(void **state)
+{
+    actor anon = {0};
+    for (int o = OBJ_SELF; o <= OBJ_TRIAGE; o++)
+        for (int v = VERB_READ; v <= VERB_DECIDE; v++) {
+            policy_target t = {.type = (policy_object)o, .owner_user_id = NULL, .territory_id = "t1", .participates = 1};
+            assert_int_equal(policy_check(&anon, (policy_verb)v, &t), 0);
+        }
+    assert_int_equal(policy_check(NULL, VERB_READ, &(policy_target){.type = OBJ_AGENCY}), 0);
+}
+
+static void test_self(void **state)
+{
+    actor a = mk("practitioner", "t1");
+    policy_target mine = {.type = OBJ_SELF, .owner_user_id = "u1"};
+    policy_target theirs = {.type = OBJ_SELF, .owner_user_id = "u2"};
+    assert_int_equal(policy_check(&a, VERB_READ, &mine), 1);
+    assert_int_equal(policy_check(&a, VERB_UPDATE, &mine), 1);
+    assert_int_equal(policy_check(&a, VERB_READ, &theirs), 0);
+}
+
+/* Expected answers per role, in the order of roles[]. */
+typedef struct row {
+    policy_object obj;
+    policy_verb verb;
+    int participates;
+    const char *territory; /* the object's territory; the actor is in t1 */
+    int allowed[5];
+    const char *what;
+} row;
+
+static const row table[] = {
+    {OBJ_AGENCY, VERB_LIST, 0, "t1", {1, 1, 1, 1, 1}, "agency list"},
+    {OBJ_AGENCY, VERB_CREATE, 0, "t1", {1, 0, 0, 0, 0}, "agency create"},
+    {OBJ_TERRITORY, VERB_CREATE, 0, "t1", {1, 0, 0, 0, 0}, "territory create"},
+    {OBJ_USER, VERB_CREATE, 0, "t1", {1, 0, 0, 0, 0}, "user create"},
+    {OBJ_USER, VERB_LIST, 0, "t1", {1, 0, 0, 0, 0}, "user list"},
+    {OBJ_USER, VERB_DELETE, 0, "t1", {0, 0, 0, 0, 0}, "user delete: nobody"},
+    {OBJ_AUDIT, VERB_READ, 0, "t1", {0, 0, 0, 0, 1}, "audit read"},
+    {OBJ_AUDIT, VERB_EXPORT, 0, "t1", {0, 0, 0, 0, 1}, "audit export"},
+    {OBJ_AUDIT, VERB_UPDATE, 0, "t1", {0, 0, 0, 0, 0}, "audit update: nobody"},
+    {OBJ_INSTRUMENT, VERB_READ, 0, "t1", {1, 1, 1, 1, 1}, "instrument read"},
+    {OBJ_REFERRAL, VERB_CREATE, 0, "t1", {0, 1, 1, 1, 0}, "referral"},
+    {OBJ_TRIAGE, VERB_LIST, 0, "t1", {0, 1, 0, 0, 0}, "triage queue, own territory"},
+    {OBJ_TRIAGE, VERB_LIST, 0, "t2", {0, 0, 0, 0, 0}, "triage queue, other territory"},
+    {OBJ_SITUATION, VERB_READ, 1, "t1", {0, 1, 1, 1, 0}, "situation, participating"},
+    {OBJ_SITUATION, VERB_READ, 0, "t1", {0, 1, 0, 0, 0}, "situation, not participating"},
+    {OBJ_SITUATION, VERB_READ, 0, "t2", {0, 0, 0, 0, 0}, "situation, other territory"},
+    {OBJ_SITUATION, VERB_READ, 1, "t2", {0, 1, 1, 1, 0}, "situation of another territory, participating"},
+    {OBJ_SITUATION, VERB_UPDATE, 1, "t1", {0, 1, 1, 1, 0}, "contribute, participating"},
+    {OBJ_SITUATION, VERB_UPDATE, 0, "t1", {0, 1, 0, 0, 0}, "contribute, not participating"},
+    {OBJ_SITUATION, VERB_DECIDE, 1, "t1", {0, 1, 0, 0, 0}, "decide (triage)"},
+    {OBJ_SITUATION, VERB_DECIDE, 1, "t2", {0, 0, 0, 0, 0}, "decide, other territory"},
+    {OBJ_SITUATION, VERB_DELETE, 1, "t1", {0, 0, 0, 0, 0}, "delete: nobody"},
+    {OBJ_SITUATION, VERB_EXPORT, 1, "t1", {0, 0, 0, 0, 0}, "export: not yet granted"},
+};
+
+static void test_table(void **state)
+{
+    for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++) {
+        for (size_t r = 0; r < 5; r++) {
+            actor a = mk(roles[r], "t1");
+            policy_target t = {.type = table[i].obj, .territory_id = table[i].territory,
+                               .participates = table[i].participates};
+            int got = policy_check(&a, table[i].verb, &t);
+            if (got != table[i].allowed[r])
+                fail_msg("%s as %s: expected %d, got %d", table[i].what, roles[r], table[i].allowed[r], got);
+        }
+    }
+}
+
+static void test_vocabularies(void **state)
+{
+    assert_true(policy_role_valid("coordinator"));
+    assert_false(policy_role_valid("root"));
+    assert_false(policy_role_valid(NULL));
+    assert_true(policy_sector_valid("perpetrator_programme"));
+    assert_false(policy_sector_valid("Police"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_anonymous_denied_everything),
+        cmocka_unit_test(test_self),
+        cmocka_unit_test(test_table),
+        cmocka_unit_test(test_vocabularies),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
