@@ -10,6 +10,7 @@
 #include "web/auth.h"
 #include "web/http.h"
 #include "web/pages.h"
+#include "web/situations.h"
 
 #define P ROUTE_PUBLIC
 #define E ROUTE_ENROL
@@ -64,5 +65,17 @@ const route app_routes[] = {
     {"GET", "/audit.csv", (void *)page_audit_csv, 0},
     {"POST", "/audit/verify", (void *)page_audit_verify, 0},
     {"GET", "/api/v1/audit", (void *)api_audit, 0},
+
+    /* situations: referrals, assessments, triage */
+    {"GET", "/api/v1/instruments", (void *)api_instruments, 0},
+    {"GET", "/api/v1/instruments/{id}", (void *)api_instrument, 0},
+    {"POST", "/api/v1/referrals", (void *)api_referrals, 0},
+    {"GET", "/api/v1/situations", (void *)api_situations, 0},
+    {"GET", "/api/v1/situations/{id}", (void *)api_situation, 0},
+    {"POST", "/api/v1/situations/{id}/assessments", (void *)api_assessments, 0},
+    {"POST", "/api/v1/situations/{id}/assessments/{aid}/approve", (void *)api_assessment_approve, 0},
+    {"POST", "/api/v1/situations/{id}/triage", (void *)api_triage, 0},
+    {"GET", "/api/v1/triage", (void *)api_triage_queue, 0},
+    {"GET", "/api/v1/alerts", (void *)api_alerts, 0},
 };
 const size_t app_routes_count = sizeof(app_routes) / sizeof(app_routes[0]);

@@ -355,6 +355,10 @@ int app_open(app *a, const config *cfg, char *err, size_t errlen)
         snprintf(err, errlen, "%s:%d: %s", path, jerr.line, jerr.text);
         return -1;
     }
+    /* A broken instrument stops the start, naming file, line and reason. */
+    snprintf(path, sizeof(path), "%s/instruments", cfg->share_dir);
+    if (instrument_set_load_dir(path, &a->instruments, err, errlen) != 0)
+        return -1;
     snprintf(path, sizeof(path), "%s/web/static", cfg->share_dir);
     if (static_load(a, path, err, errlen) != 0)
         return -1;
@@ -372,6 +376,7 @@ void app_close(app *a)
     i18n_free(a->cat);
     static_free(a);
     json_decref(a->openapi);
+    instrument_set_free(a->instruments);
     keyring_wipe(&a->keys);
     pwpolicy_free(a->pw);
     memset(a, 0, sizeof(*a));

@@ -1,0 +1,36 @@
+/*
+ * situations.h - referrals, situations, assessments and triage: API and
+ * the shared pieces the pages use.
+ */
+#ifndef FILET_SITUATIONS_H
+#define FILET_SITUATIONS_H
+
+#include "web/http.h"
+
+/* Validates a referral body (the API's JSON, or the page's form turned
+ * into the same JSON) and creates the situation. On a rule refusal answers
+ * itself (422 with the list of problems) unless errors is given: then the
+ * problems are appended there (page) and -2 is returned. On success writes
+ * the new id and the answer fields into *out (a new JSON object). */
+int referral_create(req *r, json_t *body, json_t *errors, json_t **out);
+
+int api_referrals(req *r);
+int api_situations(req *r);
+int api_situation(req *r);
+int api_triage(req *r);
+int api_triage_queue(req *r);
+int api_alerts(req *r);
+int api_instruments(req *r);
+int api_instrument(req *r);
+int api_assessments(req *r);
+int api_assessment_approve(req *r);
+/* Scores and stores an assessment; see referral_create for the errors rule. */
+int assessment_create(req *r, const char *sid, json_t *body, json_t *errors, json_t **out);
+/* The coordinator's queue of referrals, highest priority first. */
+json_t *triage_queue(req *r);
+
+/* The situation as the caller may see it (fields filtered), or NULL when it
+ * is not visible (the caller answers 404) - the read is audited. */
+json_t *situation_view(req *r, const char *id, int *status);
+
+#endif
