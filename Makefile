@@ -101,7 +101,7 @@ run: setup
 	sh scripts/run.sh
 
 test: setup
-	sh scripts/test.sh
+	bash scripts/test.sh
 
 unit: $(UNIT_BIN) $(MO)
 	sh scripts/run-unit.sh $(BUILD)
