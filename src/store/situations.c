@@ -52,6 +52,21 @@ int store_territory_settings_get(store_conn *c, const char *territory_id, store_
     return rc;
 }
 
+int store_territory_settings_set(store_conn *c, const char *territory_id, const store_territory_settings *in)
+{
+    sqlite3_stmt *st;
+    int rc = sql_prepare(c, "UPDATE territories SET escalation_threshold = ?, target_urgent_hours = ?, "
+                            "target_conference_hours = ?, target_clinical_hours = ?, version = version + 1 "
+                            "WHERE id = ?", &st);
+    if (rc)
+        return rc;
+    sqlite3_bind_int(st, 1, in->escalation_threshold);
+    for (int i = 0; i < 3; i++)
+        sqlite3_bind_int64(st, 2 + i, in->target_hours[i]);
+    sql_bind_texts(st, 5, 1, territory_id);
+    return sql_exec_changed(c, st, "territory_settings_set");
+}
+
 int store_person_add(store_conn *c, const char *id, const char *given_enc, const char *family_enc,
                      const char *birth_enc, const char *match_hash, const char *match_key_id)
 {

@@ -77,6 +77,8 @@ typedef struct store_territory_settings {
 } store_territory_settings;
 
 int store_territory_settings_get(store_conn *c, const char *territory_id, store_territory_settings *out);
+/* Sets the threshold and the urgent/conference/clinical targets (hours). */
+int store_territory_settings_set(store_conn *c, const char *territory_id, const store_territory_settings *in);
 
 int store_person_add(store_conn *c, const char *id, const char *given_enc, const char *family_enc,
                      const char *birth_enc, const char *match_hash, const char *match_key_id);

@@ -29,6 +29,7 @@
 #include "sec/password.h"
 #include "sec/pwpolicy.h"
 #include "sec/totp.h"
+#include "store/situations.h"
 #include "web/auth.h"
 #include "web/vocab.h"
 
@@ -463,6 +464,62 @@ int api_territory_create(req *r)
     int rc = territory_create(r, &in, &o);
     json_decref(body);
     return api_answer(r, rc, &o, 0);
+}
+
+/* PATCH /api/v1/territories/{id}: the territory's rules - the number of
+ * incidents in 12 months that means potential escalation, and the time
+ * targets of the urgent cell, the conference and clinical concertation. */
+int api_territory_update(req *r)
+{
+    static const char *const keys[] = {"escalation_threshold", "target_urgent_hours", "target_conference_hours",
+                                       "target_clinical_hours", NULL};
+    static const long limits[4][2] = {{1, 100}, {1, 24 * 30}, {1, 24 * 365}, {1, 24 * 365}};
+    store_territory_settings ts;
+    json_t *body;
+    const char *id = req_param(r, 0);
+    if (!allowed(r, OBJ_TERRITORY, VERB_UPDATE))
+        return 0;
+    if (body_json(r, keys, &body))
+        return 0;
+    store_conn *c = req_db(r);
+    if (store_territory_settings_get(c, id, &ts) != STORE_OK) {
+        json_decref(body);
+        return resp_error(r, 404, "not_found", N_("The page you asked for does not exist or is not available to you."));
+    }
+    buf fields;
+    buf_init(&fields);
+    for (int i = 0; i < 4; i++) {
+        json_t *v = json_object_get(body, keys[i]);
+        if (!v)
+            continue;
+        if (!json_is_integer(v) || json_integer_value(v) < limits[i][0] || json_integer_value(v) > limits[i][1]) {
+            json_decref(body);
+            buf_free(&fields);
+            return resp_error(r, 422, "invalid_value", N_("Give a whole number within the allowed range."));
+        }
+        if (i == 0)
+            ts.escalation_threshold = (int)json_integer_value(v);
+        else
+            ts.target_hours[i - 1] = (long)json_integer_value(v);
+        buf_printf(&fields, "%s%s", fields.len ? "," : "", keys[i]);
+    }
+    json_decref(body);
+    audit_event e;
+    auth_event(r, &e, "update", "territory", id, buf_cstr(&fields));
+    int rc = store_write_begin(c);
+    if (rc == STORE_OK)
+        rc = store_territory_settings_set(c, id, &ts);
+    if (rc == STORE_OK)
+        rc = audit_append(c, &r->app->keys, &e);
+    buf_free(&fields);
+    if (rc != STORE_OK || store_write_commit(c) != STORE_OK) {
+        store_write_rollback(c);
+        return -1;
+    }
+    return resp_json(r, 200, json_pack("{s:s,s:i,s:I,s:I,s:I}", "id", id, "escalation_threshold",
+                                       ts.escalation_threshold, "target_urgent_hours", (json_int_t)ts.target_hours[0],
+                                       "target_conference_hours", (json_int_t)ts.target_hours[1],
+                                       "target_clinical_hours", (json_int_t)ts.target_hours[2]));
 }
 
 int api_agencies(req *r)

@@ -11,6 +11,7 @@
 /* API */
 int api_territories(req *r);
 int api_territory_create(req *r);
+int api_territory_update(req *r);
 int api_agencies(req *r);
 int api_agency_create(req *r);
 int api_users(req *r);

@@ -52,6 +52,7 @@ const route app_routes[] = {
     {"POST", "/admin/users/{id}/reset-mfa", (void *)page_admin_user_reset_mfa, 0},
     {"GET", "/api/v1/territories", (void *)api_territories, 0},
     {"POST", "/api/v1/territories", (void *)api_territory_create, 0},
+    {"PATCH", "/api/v1/territories/{id}", (void *)api_territory_update, 0},
     {"GET", "/api/v1/agencies", (void *)api_agencies, 0},
     {"POST", "/api/v1/agencies", (void *)api_agency_create, 0},
     {"GET", "/api/v1/users", (void *)api_users, 0},

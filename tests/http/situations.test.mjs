@@ -267,3 +267,29 @@ describe('referrals, assessments and triage', () => {
     assert.ok(alerts.some((a) => a.kind === 'urgent_waiting' && a.situation_id === high));
   });
 });
+
+describe('territory rules', () => {
+  let f;
+  before(async () => { f = await startFilet(); });
+  after(async () => { await f.stop(); });
+
+  it('an admin sets the escalation threshold; assessments follow it; nobody else may', async () => {
+    const admin = { ...J, Authorization: `Bearer ${await f.login('admin')}` };
+    const coord = { ...J, Authorization: `Bearer ${await f.login('coordo')}` };
+    const refuge = { ...J, Authorization: `Bearer ${await f.login('refuge')}` };
+    const territory = JSON.parse((await request(f.port, { path: '/api/v1/territories', headers: admin })).body).territories[0].id;
+    const patch = (h, body) => request(f.port, { method: 'PATCH', path: `/api/v1/territories/${territory}`, headers: h, body: JSON.stringify(body) });
+    assert.equal((await patch(coord, { escalation_threshold: 2 })).status, 403);
+    assert.equal((await patch(admin, { escalation_threshold: 0 })).status, 422);
+    assert.equal((await patch(admin, { colour: 1 })).status, 400);
+    const ok = await patch(admin, { escalation_threshold: 2, target_urgent_hours: 48 });
+    assert.equal(ok.status, 200);
+    assert.equal(JSON.parse(ok.body).target_urgent_hours, 48);
+    const { situation_id: id } = JSON.parse((await request(f.port, { method: 'POST', path: '/api/v1/referrals', headers: refuge,
+      body: JSON.stringify({ summary: 'x', consent: { status: 'given' }, perpetrator_unknown: true, persons: [{ role: 'victim', given_name: 'A' }] }) })).body);
+    const a = JSON.parse((await request(f.port, { method: 'POST', path: `/api/v1/situations/${id}/assessments`, headers: refuge,
+      body: JSON.stringify({ instrument: 'dash-24-structure', answers: {}, incidents_12m: 2 }) })).body);
+    assert.deepEqual(a.criteria, ['potential_escalation']);
+    assert.match(sql(f.db, "SELECT fields FROM audit_log WHERE object_type='territory' AND action='update'"), /escalation_threshold/);
+  });
+});
