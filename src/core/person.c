@@ -219,35 +219,39 @@ static int fold_name(norm_out *o, const char *s)
     return 0;
 }
 
+/* Appends "given|family|birth_date"; -1 on invalid input (overflow is
+ * left in o->overflow). */
+static int build(norm_out *o, const char *given, const char *family, const char *birth_date)
+{
+    if (birth_date && birth_date[0] && date_parse(birth_date, NULL, NULL, NULL) != 0)
+        return -1;
+    if (fold_name(o, given) != 0)
+        return -1;
+    size_t given_len = o->len;
+    put(o, "|", 1);
+    size_t family_start = o->len;
+    if (fold_name(o, family) != 0)
+        return -1;
+    if (given_len == 0 && o->len == family_start)
+        return -1;
+    put(o, "|", 1);
+    if (birth_date)
+        put(o, birth_date, strlen(birth_date));
+    return 0;
+}
+
 int person_normalise(const char *given, const char *family, const char *birth_date,
                      char *out, size_t outlen)
 {
     if (!out || outlen == 0)
         return -1;
     norm_out o = {out, 0, outlen - 1, 0};
-    size_t given_len, family_start;
-
-    if (birth_date && birth_date[0] && date_parse(birth_date, NULL, NULL, NULL) != 0)
-        goto fail;
-    if (fold_name(&o, given) != 0)
-        goto fail;
-    given_len = o.len;
-    put(&o, "|", 1);
-    family_start = o.len;
-    if (fold_name(&o, family) != 0)
-        goto fail;
-    if (given_len == 0 && o.len == family_start)
-        goto fail;
-    put(&o, "|", 1);
-    if (birth_date)
-        put(&o, birth_date, strlen(birth_date));
-    if (o.overflow)
-        goto fail;
+    if (build(&o, given, family, birth_date) != 0 || o.overflow) {
+        out[0] = '\0';
+        return -1;
+    }
     out[o.len] = '\0';
     return 0;
-fail:
-    out[0] = '\0';
-    return -1;
 }
 
 int person_role_valid(const char *role)

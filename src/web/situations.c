@@ -252,7 +252,7 @@ static int referral_check(req *r, json_t *b, referral *f, json_t *errors)
         int y, m, d;
         if (!x->unborn && (!x->given || !*x->given) && (!x->family || !*x->family))
             problem(errors, arena_printf(r->a, "%sgiven_name", where), req_tr(r, N_("Give at least a first or last name.")));
-        if (x->birth && *x->birth && (date_parse(x->birth, &y, &m, &d) != 0 || !date_not_future(x->birth, now)))
+        if (x->birth && *x->birth && (date_parse(x->birth, &y, &m, &d) != 0 || date_not_future(x->birth, now) != 1))
             problem(errors, arena_printf(r->a, "%sbirth_date", where),
                     req_tr(r, N_("Give a birth date as YYYY-MM-DD, not in the future.")));
         if (x->unborn && (!x->due || date_parse(x->due, &y, &m, &d) != 0))
@@ -285,7 +285,7 @@ static int repeat_cb(void *ctx, const char *id, const char *created_at, const ch
     memcpy(created, created_at, 10);
     if (closed_at)
         memcpy(closed, closed_at, 10);
-    if (date_within_months(created, x->now, 12) || (closed_at && date_within_months(closed, x->now, 12))) {
+    if (date_within_months(created, x->now, 12) == 1 || (closed_at && date_within_months(closed, x->now, 12) == 1)) {
         snprintf(x->found, sizeof(x->found), "%s", id);
         return 1;
     }
