@@ -24,6 +24,7 @@ static const struct {
     {"rekey", cmd_rekey, "key rotation: re-encrypt and re-seal under the new key"},
     {"backup", cmd_backup, "copy the live database to a file"},
     {"restore", cmd_restore, "check a backup and put it in place"},
+    {"instrument", cmd_instrument, "check an instrument definition, list the instruments"},
     {"routes", cmd_routes, "list the HTTP routes"},
     {"version", cmd_version, "print the version"},
 };

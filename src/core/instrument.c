@@ -284,7 +284,7 @@ static int parse_id(pctx *c, json_t *obj, size_t d, const char *key, int require
     if (!json_is_string(v))
         return fail(c, "%s: \"%s\" must be a string", what, key);
     if (!id_valid(json_string_value(v)))
-        return fail(c, "%s: bad %s '%s' (lowercase letters, digits, - and _, at most %d)", what,
+        return fail(c, "%s: bad %s '%.64s' (lowercase letters, digits, - and _, at most %d)", what,
                     key, json_string_value(v), INSTRUMENT_ID_MAX);
     *out = json_string_value(v);
     return 0;
