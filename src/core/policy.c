@@ -74,7 +74,8 @@ int policy_check(const actor *a, policy_verb verb, const policy_target *t)
         return is(a->role, "coordinator") && is(a->territory_id, t->territory_id) &&
                (verb == VERB_READ || verb == VERB_LIST || verb == VERB_DECIDE);
     case OBJ_SITUATION: {
-        if (!cell_role(a->role))
+        /* An excluded user is a non-participant, whatever the role. */
+        if (!cell_role(a->role) || t->excluded)
             return 0;
         int coordinator = is(a->role, "coordinator") && is(a->territory_id, t->territory_id);
         if (verb == VERB_DECIDE)
@@ -85,4 +86,40 @@ int policy_check(const actor *a, policy_verb verb, const policy_target *t)
     }
     }
     return 0;
+}
+
+/* 1 if id is one of the comma-separated ids of list. */
+static int in_list(const char *list, const char *id)
+{
+    if (!list || !id || !*id)
+        return 0;
+    size_t n = strlen(id);
+    for (const char *p = list; *p;) {
+        size_t len = strcspn(p, ",");
+        if (len == n && strncmp(p, id, n) == 0)
+            return 1;
+        p += len + (p[len] == ',');
+    }
+    return 0;
+}
+
+int policy_item_visible(const actor *a, const policy_item *it)
+{
+    if (!a || !a->user_id || !it)
+        return 0;
+    if (is(a->agency_id, it->shared_by_agency))
+        return 1;
+    /* Consent conditions bind (A-2.1 s. 59.1: within the consent given). */
+    if (is(it->basis, "consent") && in_list(it->excluded_sectors, a->sector))
+        return 0;
+    if (it->coordinator)
+        return 1;
+    if (!it->visible_to || !*it->visible_to)
+        return 1;
+    return in_list(it->visible_to, a->agency_id);
+}
+
+int policy_default_contact_agency(const char *referring_sector)
+{
+    return !is(referring_sector, "perpetrator_programme") && !is(referring_sector, "probation");
 }

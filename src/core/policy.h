@@ -42,10 +42,32 @@ typedef struct policy_target {
     const char *owner_user_id; /* OBJ_SELF: whose it is */
     const char *territory_id;  /* where the object lives, when it has a place */
     int participates;          /* OBJ_SITUATION: the actor's agency takes part (live participation) */
+    int excluded;              /* OBJ_SITUATION: the actor is excluded from it by name */
 } policy_target;
 
 /* 1 if actor may do verb to target, else 0. */
 int policy_check(const actor *a, policy_verb verb, const policy_target *t);
+
+/* Facts about one piece of information of a situation the actor may see. */
+typedef struct policy_item {
+    int coordinator;              /* the actor coordinates the situation's territory */
+    const char *visible_to;       /* agency ids, comma-separated; "" or NULL = all participants */
+    const char *shared_by_agency; /* the agency that brought it */
+    const char *basis;            /* consent, safety_exception, duty_to_report, court_order */
+    const char *excluded_sectors; /* the victim's consent conditions: "not to police" -> "police" */
+} policy_item;
+
+/* 1 if the actor may read the value of an item (or a contact field) of a
+ * situation they may see: named in visible_to (or it is open to all
+ * participants), or its coordinator, or the agency that shared it; and,
+ * for what was shared under the victim's consent, not of a sector her
+ * consent excludes (another basis recorded for it lifts that). */
+int policy_item_visible(const actor *a, const policy_item *it);
+
+/* Contact fields (safe address and phone) with no visible_to of their own
+ * default to the referring agency - never a perpetrator programme or
+ * probation, whose default is the coordinator alone. */
+int policy_default_contact_agency(const char *referring_sector);
 
 /* 1 if role is one of the five roles. */
 int policy_role_valid(const char *role);

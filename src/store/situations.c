@@ -254,16 +254,17 @@ int store_situation_persons_each(store_conn *c, arena *a, const char *situation_
 #define LIVE_PARTICIPATION "(p.ends_on IS NULL OR p.ends_on >= ?)"
 
 int store_situation_access_get(store_conn *c, const char *situation_id, const char *agency_id,
-                               const char *today, store_situation_access *out)
+                               const char *user_id, const char *today, store_situation_access *out)
 {
     sqlite3_stmt *st;
     int rc = sql_prepare(c, "SELECT s.territory_id, s.status, s.referring_agency_id, "
                             "EXISTS (SELECT 1 FROM participations p WHERE p.situation_id = s.id "
-                            "AND p.agency_id = ? AND " LIVE_PARTICIPATION ") "
+                            "AND p.agency_id = ? AND " LIVE_PARTICIPATION "), "
+                            "EXISTS (SELECT 1 FROM exclusions x WHERE x.situation_id = s.id AND x.user_id = ?) "
                             "FROM situations s WHERE s.id = ?", &st);
     if (rc)
         return rc;
-    sql_bind_texts(st, 1, 3, agency_id ? agency_id : "", today, situation_id);
+    sql_bind_texts(st, 1, 4, agency_id ? agency_id : "", today, user_id ? user_id : "", situation_id);
     int s = sqlite3_step(st);
     memset(out, 0, sizeof(*out));
     if (s == SQLITE_ROW) {
@@ -271,6 +272,7 @@ int store_situation_access_get(store_conn *c, const char *situation_id, const ch
         sql_col(st, 1, out->status, sizeof(out->status));
         sql_col(st, 2, out->referring_agency_id, sizeof(out->referring_agency_id));
         out->participates = sqlite3_column_int(st, 3);
+        out->excluded = sqlite3_column_int(st, 4);
         rc = STORE_OK;
     } else {
         rc = s == SQLITE_DONE ? STORE_NOTFOUND : sql_rc(c->db, s, "situation_access");
@@ -280,20 +282,22 @@ int store_situation_access_get(store_conn *c, const char *situation_id, const ch
 }
 
 int store_situations_visible_each(store_conn *c, arena *a, const char *territory_id, int coordinator,
-                                  const char *agency_id, const char *today,
+                                  const char *agency_id, const char *user_id, const char *today,
                                   int (*fn)(void *ctx, const store_situation *s), void *ctx)
 {
     sqlite3_stmt *st;
     /* The same rule as policy_check(OBJ_SITUATION): the list never loads a
      * situation the page may not show. */
     int rc = sql_prepare(c, "SELECT " SITUATION_COLS " FROM situations s WHERE "
-                            "(?1 = 1 AND s.territory_id = ?2) OR EXISTS (SELECT 1 FROM participations p "
-                            "WHERE p.situation_id = s.id AND p.agency_id = ?3 AND (p.ends_on IS NULL OR p.ends_on >= ?4)) "
+                            "((?1 = 1 AND s.territory_id = ?2) OR EXISTS (SELECT 1 FROM participations p "
+                            "WHERE p.situation_id = s.id AND p.agency_id = ?3 AND (p.ends_on IS NULL OR p.ends_on >= ?4))) "
+                            "AND NOT EXISTS (SELECT 1 FROM exclusions x WHERE x.situation_id = s.id AND x.user_id = ?5) "
                             "ORDER BY s.created_at DESC", &st);
     if (rc)
         return rc;
     sqlite3_bind_int(st, 1, coordinator ? 1 : 0);
-    sql_bind_texts(st, 2, 3, territory_id ? territory_id : "", agency_id ? agency_id : "", today);
+    sql_bind_texts(st, 2, 4, territory_id ? territory_id : "", agency_id ? agency_id : "", today,
+                   user_id ? user_id : "");
     int s;
     while ((s = sqlite3_step(st)) == SQLITE_ROW) {
         store_situation x;

@@ -69,6 +69,7 @@ typedef struct store_situation_access {
     char status[16];
     char referring_agency_id[STORE_ID_LEN + 1];
     int participates; /* the agency has a participation that has not ended */
+    int excluded;     /* the user is excluded from it by name */
 } store_situation_access;
 
 typedef struct store_territory_settings {
@@ -91,11 +92,11 @@ int store_situation_person_add(store_conn *c, const char *situation_id, const st
 int store_situation_persons_each(store_conn *c, arena *a, const char *situation_id,
                                  int (*fn)(void *ctx, const store_sperson *p), void *ctx);
 int store_situation_access_get(store_conn *c, const char *situation_id, const char *agency_id,
-                               const char *today, store_situation_access *out);
+                               const char *user_id, const char *today, store_situation_access *out);
 /* Situations the caller may see: all of the territory when coordinator,
  * else those in which the agency takes part (same rule as the policy). */
 int store_situations_visible_each(store_conn *c, arena *a, const char *territory_id, int coordinator,
-                                  const char *agency_id, const char *today,
+                                  const char *agency_id, const char *user_id, const char *today,
                                   int (*fn)(void *ctx, const store_situation *s), void *ctx);
 /* Triage: sets the route, reason and status 'triaged' if version matches
  * (STORE_CONFLICT otherwise). */

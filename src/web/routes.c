@@ -10,6 +10,7 @@
 #include "web/auth.h"
 #include "web/http.h"
 #include "web/pages.h"
+#include "web/sharing.h"
 #include "web/situations.h"
 
 #define P ROUTE_PUBLIC
@@ -78,5 +79,16 @@ const route app_routes[] = {
     {"POST", "/api/v1/situations/{id}/triage", (void *)api_triage, 0},
     {"GET", "/api/v1/triage", (void *)api_triage_queue, 0},
     {"GET", "/api/v1/alerts", (void *)api_alerts, 0},
+
+    /* need-to-know sharing (sharing.c) */
+    {"GET", "/api/v1/situations/{id}/participants", (void *)api_participants, 0},
+    {"POST", "/api/v1/situations/{id}/participants", (void *)api_participant_add, 0},
+    {"PATCH", "/api/v1/situations/{id}/participants/{agency}", (void *)api_participant_end, 0},
+    {"GET", "/api/v1/situations/{id}/information", (void *)api_information, 0},
+    {"POST", "/api/v1/situations/{id}/information", (void *)api_information_add, 0},
+    {"POST", "/api/v1/situations/{id}/exclusions", (void *)api_exclusion_add, 0},
+    {"PUT", "/api/v1/situations/{id}/persons/{person}/contact-visibility", (void *)api_contact_visibility, 0},
+    {"GET", "/api/v1/disclosures", (void *)api_disclosures, 0},
+    {"GET", "/api/v1/legal-bases", (void *)api_legal_bases, 0},
 };
 const size_t app_routes_count = sizeof(app_routes) / sizeof(app_routes[0]);

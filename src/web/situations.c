@@ -19,8 +19,10 @@
 #include "lib/id.h"
 #include "lib/log.h"
 #include "sec/fieldcrypt.h"
+#include "store/sharing.h"
 #include "store/situations.h"
 #include "web/auth.h"
+#include "web/sharing.h"
 #include "web/vocab.h"
 
 #define MAX_PERSONS 32
@@ -409,7 +411,7 @@ int referral_create(req *r, json_t *body, json_t *errors, json_t **out)
         sp.safe_phone_enc = enc(r, aad(r, "situation_persons.phone", sid, x->id), x->phone);
         /* Contact details: the referring agency (and the coordinators, by
          * role) by default - never the perpetrator's side. */
-        sp.visible_to = r->user.agency_id;
+        sp.visible_to = policy_default_contact_agency(r->agency.sector) ? r->user.agency_id : "";
         rc = store_situation_person_add(c, sid, &sp);
     }
     if (rc == STORE_OK)
@@ -462,19 +464,48 @@ int api_referrals(req *r)
 /* --- reading --- */
 
 /* Facts for the policy about situation id, for the caller. */
-static int situation_allowed(req *r, const char *id, policy_verb verb, store_situation_access *acc)
+int situation_allowed(req *r, const char *id, policy_verb verb, store_situation_access *acc)
 {
     char now[11];
     today(now);
-    if (!id_valid(id) || store_situation_access_get(req_db(r), id, r->user.agency_id, now, acc) != STORE_OK)
+    if (!id_valid(id) ||
+        store_situation_access_get(req_db(r), id, r->user.agency_id, r->user.id, now, acc) != STORE_OK)
         return 0;
-    policy_target t = {.type = OBJ_SITUATION, .territory_id = acc->territory_id, .participates = acc->participates};
+    policy_target t = {.type = OBJ_SITUATION, .territory_id = acc->territory_id, .participates = acc->participates,
+                       .excluded = acc->excluded};
     return policy_check(&r->who, verb, &t);
 }
 
-/* 404 for "missing" and "not yours" alike; the refusal is recorded. */
-static int not_visible(req *r, const char *id)
+/* For the pages: may the caller do verb to situation id (no answer, no
+ * audit row; the caller refuses as the API does). */
+int situation_can(req *r, const char *id, policy_verb verb)
 {
+    store_situation_access acc;
+    return situation_allowed(r, id, verb, &acc);
+}
+
+/* 404 for "missing" and "not yours" alike; the refusal is recorded, and an
+ * excluded user's attempt raises an alert for the coordinator. */
+int situation_not_visible(req *r, const char *id)
+{
+    int excluded = 0;
+    char now[11];
+    store_situation_access acc;
+    today(now);
+    if (id_valid(id) && store_exclusion_exists(req_db(r), id, r->user.id, &excluded) == STORE_OK && excluded &&
+        store_situation_access_get(req_db(r), id, r->user.agency_id, r->user.id, now, &acc) == STORE_OK) {
+        store_conn *c = req_db(r);
+        char attempt[ID_LEN + 1];
+        id_new(attempt); /* each attempt is its own alert */
+        if (store_write_begin(c) == STORE_OK) {
+            if (store_alert_add(c, acc.territory_id, "excluded_attempt", id,
+                                arena_printf(r->a, "excluded:%s:%s:%s", id, r->user.id, attempt)) == STORE_OK)
+                store_write_commit(c);
+            else
+                store_write_rollback(c);
+            store_read_begin(c);
+        }
+    }
     return auth_refuse(r, "situation", id_valid(id) ? id : "", 1);
 }
 
@@ -482,22 +513,22 @@ typedef struct persons_ctx {
     req *r;
     const char *sid;
     int coordinator;
+    const char *referring_agency, *basis, *excluded_sectors;
     json_t *list;
 } persons_ctx;
 
+/* Contact fields follow the one policy (policy_item_visible): the agencies
+ * named on them, the coordinator, and the victim's consent conditions. */
 static int contact_visible(persons_ctx *x, const char *visible_to)
 {
-    if (x->coordinator)
-        return 1;
-    const char *me = x->r->user.agency_id;
-    size_t n = strlen(me);
-    for (const char *p = visible_to; p && *p;) {
-        size_t len = strcspn(p, ",");
-        if (len == n && strncmp(p, me, n) == 0)
-            return 1;
-        p += len + (p[len] == ',');
-    }
-    return 0;
+    policy_item it = {.coordinator = x->coordinator, .visible_to = visible_to,
+                      .shared_by_agency = x->referring_agency, .basis = x->basis,
+                      .excluded_sectors = x->excluded_sectors};
+    /* An empty visible_to on a contact field means "the coordinator only",
+     * not "every participant". */
+    if (!visible_to || !*visible_to)
+        return x->coordinator;
+    return policy_item_visible(&x->r->who, &it);
 }
 
 static int person_cb(void *ctx, const store_sperson *p)
@@ -572,7 +603,7 @@ json_t *situation_view(req *r, const char *id, int *status)
     store_situation s;
     *status = 404;
     if (!situation_allowed(r, id, VERB_READ, &acc)) {
-        not_visible(r, id);
+        situation_not_visible(r, id);
         return NULL;
     }
     store_conn *c = req_db(r);
@@ -580,7 +611,8 @@ json_t *situation_view(req *r, const char *id, int *status)
     if (store_situation_get(c, r->a, id, &s) != STORE_OK)
         return NULL;
     int coordinator = strcmp(r->user.role, "coordinator") == 0 && strcmp(r->agency.territory_id, s.territory_id) == 0;
-    persons_ctx px = {.r = r, .sid = id, .coordinator = coordinator, .list = json_array()};
+    persons_ctx px = {.r = r, .sid = id, .coordinator = coordinator, .referring_agency = s.referring_agency_id,
+                      .basis = s.legal_basis, .excluded_sectors = s.consent_excluded_sectors, .list = json_array()};
     persons_ctx ax = {.r = r, .sid = id, .coordinator = coordinator, .list = json_array()};
     if (store_situation_persons_each(c, r->a, id, person_cb, &px) != STORE_OK ||
         store_assessments_each(c, r->a, id, assessment_cb, &ax) != STORE_OK) {
@@ -627,6 +659,12 @@ json_t *situation_view(req *r, const char *id, int *status)
         json_object_set_new(o, "triage", json_pack("{s:s,s:s,s:s}", "route", s.triage_route, "reason",
                                                    why ? why : "", "at", s.triaged_at ? s.triaged_at : ""));
     }
+    json_t *info = information_view(r, id);
+    if (!info) {
+        json_decref(o);
+        return NULL;
+    }
+    json_object_set_new(o, "information", info);
     /* ASVS 7.1 / DPA s.62: every read of personal data is recorded. */
     if (auth_audit(r, "read", "situation", id, "") != 0) {
         json_decref(o);
@@ -671,7 +709,7 @@ int api_situations(req *r)
      * error, says nothing about what exists. */
     if (strcmp(r->user.role, "admin") != 0 && strcmp(r->user.role, "auditor") != 0 &&
         store_situations_visible_each(req_db(r), r->a, r->agency.territory_id, coordinator, r->user.agency_id,
-                                      now, list_cb, &x) != STORE_OK) {
+                                      r->user.id, now, list_cb, &x) != STORE_OK) {
         json_decref(x.list);
         return -1;
     }
@@ -693,7 +731,7 @@ int api_triage(req *r)
     json_t *body = NULL;
     triage_route chosen;
     if (!situation_allowed(r, id, VERB_READ, &acc))
-        return not_visible(r, id);
+        return situation_not_visible(r, id);
     if (!situation_allowed(r, id, VERB_DECIDE, &acc))
         return auth_refuse(r, "situation", id, 0);
     if (json_body(r, &body) != 0)
@@ -898,7 +936,7 @@ int api_assessments(req *r)
     store_situation_access acc;
     json_t *body = NULL, *out = NULL;
     if (!situation_allowed(r, sid, VERB_UPDATE, &acc))
-        return not_visible(r, sid);
+        return situation_not_visible(r, sid);
     if (json_body(r, &body) != 0)
         return 0;
     int rc = assessment_create(r, sid, body, NULL, &out);
@@ -914,7 +952,7 @@ int api_assessment_approve(req *r)
     const char *sid = req_param(r, 0), *aid = req_param(r, 1);
     store_situation_access acc;
     if (!situation_allowed(r, sid, VERB_READ, &acc))
-        return not_visible(r, sid);
+        return situation_not_visible(r, sid);
     if (!situation_allowed(r, sid, VERB_DECIDE, &acc))
         return auth_refuse(r, "situation", sid, 0);
     store_conn *c = req_db(r);
@@ -1040,8 +1078,8 @@ json_t *triage_queue(req *r)
     char now[11];
     today(now);
     queue_ctx x = {.r = r, .list = json_array()};
-    if (store_situations_visible_each(req_db(r), r->a, r->agency.territory_id, 1, r->user.agency_id, now,
-                                      queue_cb, &x) != STORE_OK) {
+    if (store_situations_visible_each(req_db(r), r->a, r->agency.territory_id, 1, r->user.agency_id, r->user.id,
+                                      now, queue_cb, &x) != STORE_OK) {
         json_decref(x.list);
         return NULL;
     }
@@ -1115,8 +1153,8 @@ int api_alerts(req *r)
             return -1;
         }
         x.target_urgent_minutes = ts.target_hours[0] * 60;
-        if (store_situations_visible_each(c, r->a, r->agency.territory_id, 1, r->user.agency_id, now, urgent_cb,
-                                          &x) != STORE_OK) {
+        if (store_situations_visible_each(c, r->a, r->agency.territory_id, 1, r->user.agency_id, r->user.id, now,
+                                          urgent_cb, &x) != STORE_OK) {
             json_decref(x.list);
             return -1;
         }

@@ -29,8 +29,20 @@ int assessment_create(req *r, const char *sid, json_t *body, json_t *errors, jso
 /* The coordinator's queue of referrals, highest priority first. */
 json_t *triage_queue(req *r);
 
+/* 1 if the caller may do verb to situation id (the one policy, with the
+ * facts from the store: territory, participation, exclusion). */
+struct store_situation_access;
+int situation_allowed(req *r, const char *id, policy_verb verb, struct store_situation_access *acc);
+/* Answers 404 exactly as for a missing id; records the refusal; an excluded
+ * user's attempt also alerts the coordinator. Returns 0. */
+int situation_not_visible(req *r, const char *id);
+
 /* The situation as the caller may see it (fields filtered), or NULL when it
  * is not visible (the caller answers 404) - the read is audited. */
 json_t *situation_view(req *r, const char *id, int *status);
+
+/* 1 if the caller may do verb to situation id under the policy (the
+ * same facts the API handlers use), else 0; answers nothing. */
+int situation_can(req *r, const char *id, policy_verb verb);
 
 #endif

@@ -90,6 +90,43 @@ static void test_table(void **state)
     }
 }
 
+static void test_exclusion_beats_everything(void **state)
+{
+    for (size_t r = 0; r < 5; r++) {
+        actor a = mk(roles[r], "t1");
+        policy_target t = {.type = OBJ_SITUATION, .territory_id = "t1", .participates = 1, .excluded = 1};
+        for (int v = VERB_READ; v <= VERB_DECIDE; v++)
+            assert_int_equal(policy_check(&a, (policy_verb)v, &t), 0);
+    }
+}
+
+static void test_items(void **state)
+{
+    actor police = {.user_id = "u", .agency_id = "pol", .territory_id = "t1", .role = "representative", .sector = "police"};
+    actor shelter = {.user_id = "s", .agency_id = "she", .territory_id = "t1", .role = "practitioner", .sector = "shelter"};
+    actor coord = {.user_id = "c", .agency_id = "csvc", .territory_id = "t1", .role = "coordinator", .sector = "victim_support"};
+    policy_item open_consent = {.visible_to = "", .shared_by_agency = "she", .basis = "consent", .excluded_sectors = "police"};
+    assert_int_equal(policy_item_visible(&shelter, &open_consent), 1);
+    assert_int_equal(policy_item_visible(&police, &open_consent), 0);   /* "not to police" */
+    policy_item other_basis = open_consent;
+    other_basis.basis = "safety_exception";
+    assert_int_equal(policy_item_visible(&police, &other_basis), 1);    /* another basis lifts it */
+    policy_item named = {.visible_to = "she,csvc", .shared_by_agency = "dpj", .basis = "court_order"};
+    assert_int_equal(policy_item_visible(&shelter, &named), 1);
+    assert_int_equal(policy_item_visible(&police, &named), 0);
+    named.coordinator = 1;
+    assert_int_equal(policy_item_visible(&coord, &named), 1);
+    policy_item prefix = {.visible_to = "shelter2", .shared_by_agency = "x", .basis = "court_order"};
+    assert_int_equal(policy_item_visible(&shelter, &prefix), 0);        /* ids compared whole */
+    policy_item mine = {.visible_to = "csvc", .shared_by_agency = "pol", .basis = "consent", .excluded_sectors = "police"};
+    assert_int_equal(policy_item_visible(&police, &mine), 1);           /* one's own agency's item */
+    actor anon = {0};
+    assert_int_equal(policy_item_visible(&anon, &open_consent), 0);
+    assert_int_equal(policy_default_contact_agency("shelter"), 1);
+    assert_int_equal(policy_default_contact_agency("perpetrator_programme"), 0);
+    assert_int_equal(policy_default_contact_agency("probation"), 0);
+}
+
 static void test_vocabularies(void **state)
 {
     assert_true(policy_role_valid("coordinator"));
@@ -105,6 +142,8 @@ int main(void)
         cmocka_unit_test(test_anonymous_denied_everything),
         cmocka_unit_test(test_self),
         cmocka_unit_test(test_table),
+        cmocka_unit_test(test_exclusion_beats_everything),
+        cmocka_unit_test(test_items),
         cmocka_unit_test(test_vocabularies),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
