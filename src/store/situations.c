@@ -337,6 +337,39 @@ int store_situation_touch_version(store_conn *c, const char *id)
     return sql_exec_changed(c, st, "situation_touch");
 }
 
+int store_relationship_add(store_conn *c, const char *situation_id, const char *from_person,
+                           const char *to_person, const char *kind)
+{
+    sqlite3_stmt *st;
+    int rc = sql_prepare(c, "INSERT INTO relationships(situation_id, from_person, to_person, kind) "
+                            "VALUES (?,?,?,?) ON CONFLICT DO NOTHING", &st);
+    if (rc)
+        return rc;
+    sql_bind_texts(st, 1, 4, situation_id, from_person, to_person, kind);
+    return sql_exec_done(c, st, "relationship_add");
+}
+
+int store_relationships_each(store_conn *c, const char *situation_id,
+                             int (*fn)(void *ctx, const char *from, const char *to, const char *kind), void *ctx)
+{
+    sqlite3_stmt *st;
+    int rc = sql_prepare(c, "SELECT from_person, to_person, kind FROM relationships WHERE situation_id = ? "
+                            "ORDER BY from_person, to_person", &st);
+    if (rc)
+        return rc;
+    sql_bind_texts(st, 1, 1, situation_id);
+    int s;
+    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        char from[STORE_ID_LEN + 1], to[STORE_ID_LEN + 1], kind[16];
+        sql_col(st, 0, from, sizeof(from));
+        sql_col(st, 1, to, sizeof(to));
+        sql_col(st, 2, kind, sizeof(kind));
+        if (fn(ctx, from, to, kind))
+            break;
+    }
+    return each_done(c, st, s, "relationships_each");
+}
+
 int store_participation_add(store_conn *c, const char *situation_id, const char *agency_id,
                             const char *basis, const char *justification_enc, const char *added_by)
 {

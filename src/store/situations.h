@@ -104,6 +104,11 @@ int store_situation_triage(store_conn *c, const char *id, long long version, con
                            const char *reason_enc, const char *user_id);
 int store_situation_touch_version(store_conn *c, const char *id);
 
+int store_relationship_add(store_conn *c, const char *situation_id, const char *from_person,
+                           const char *to_person, const char *kind);
+int store_relationships_each(store_conn *c, const char *situation_id,
+                             int (*fn)(void *ctx, const char *from, const char *to, const char *kind), void *ctx);
+
 int store_participation_add(store_conn *c, const char *situation_id, const char *agency_id,
                             const char *basis, const char *justification_enc, const char *added_by);
 

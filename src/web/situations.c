@@ -117,6 +117,11 @@ typedef struct referral {
     int unknown_field; /* the body names a field the API does not know */
     ref_person p[MAX_PERSONS];
     size_t n;
+    struct {
+        size_t from, to;
+        const char *kind;
+    } rel[MAX_PERSONS * 2];
+    size_t nrel;
 } referral;
 
 static const char *const flag_names[7] = {"mental_health", "addiction", "child_maltreatment", "separation",
@@ -127,7 +132,11 @@ static const char *const flag_names[7] = {"mental_health", "addiction", "child_m
 static int referral_check(req *r, json_t *b, referral *f, json_t *errors)
 {
     static const char *const top[] = {"summary", "persons", "consent", "legal_basis", "justification",
-                                      "perpetrator_unknown", "incidents_12m", "complexity", "urgency", NULL};
+                                      "perpetrator_unknown", "incidents_12m", "complexity", "urgency",
+                                      "relationships", NULL};
+    static const char *const rel_keys[] = {"from", "to", "kind", NULL};
+    static const char *const kinds[] = {"partner", "ex_partner", "parent", "step_parent", "new_partner",
+                                        "relative", NULL};
     static const char *const person_keys[] = {"ref", "role", "given_name", "family_name", "birth_date",
                                               "safe_address", "safe_phone", "unborn", "due_date",
                                               "child_of_perpetrator", "stepchild", NULL};
@@ -266,6 +275,35 @@ static int referral_check(req *r, json_t *b, referral *f, json_t *errors)
     }
     if (persons && victims == 0)
         problem(errors, "persons", req_tr(r, N_("Name at least the victim.")));
+    /* Relationships name persons of this referral by their ref. */
+    json_t *rels = json_object_get(b, "relationships");
+    if (rels && (!json_is_array(rels) || json_array_size(rels) > MAX_PERSONS * 2))
+        problem(errors, "relationships", req_tr(r, N_("Describe each relationship between two persons of the referral.")));
+    json_array_foreach(json_is_array(rels) ? rels : NULL, i, p) {
+        const char *where = arena_printf(r->a, "relationships[%zu].", i);
+        if (!json_is_object(p) || !keys_ok(r, p, rel_keys, where, errors, &f->unknown_field))
+            continue;
+        const char *from = str(p, "from"), *to = str(p, "to"), *kind = str(p, "kind");
+        int fi = -1, ti = -1, ki = -1;
+        for (size_t k = 0; k < f->n; k++) {
+            if (from && strcmp(f->p[k].ref, from) == 0)
+                fi = (int)k;
+            if (to && strcmp(f->p[k].ref, to) == 0)
+                ti = (int)k;
+        }
+        for (int k = 0; kind && kinds[k]; k++)
+            if (strcmp(kind, kinds[k]) == 0)
+                ki = k;
+        if (fi < 0 || ti < 0 || fi == ti || ki < 0 || f->nrel >= MAX_PERSONS * 2) {
+            problem(errors, arena_printf(r->a, "relationships[%zu]", i),
+                    req_tr(r, N_("Describe each relationship between two persons of the referral.")));
+            continue;
+        }
+        f->rel[f->nrel].from = (size_t)fi;
+        f->rel[f->nrel].to = (size_t)ti;
+        f->rel[f->nrel].kind = kinds[ki];
+        f->nrel++;
+    }
     if (persons && perps == 0 && !f->perpetrator_unknown)
         problem(errors, "persons",
                 req_tr(r, N_("Name the person who uses violence, or tick that they are unknown.")));
@@ -414,6 +452,8 @@ int referral_create(req *r, json_t *body, json_t *errors, json_t **out)
         sp.visible_to = policy_default_contact_agency(r->agency.sector) ? r->user.agency_id : "";
         rc = store_situation_person_add(c, sid, &sp);
     }
+    for (size_t i = 0; rc == STORE_OK && i < f.nrel; i++)
+        rc = store_relationship_add(c, sid, f.p[f.rel[i].from].id, f.p[f.rel[i].to].id, f.rel[i].kind);
     if (rc == STORE_OK)
         rc = store_participation_add(c, sid, r->user.agency_id, "referrer", NULL, r->user.id);
     if (rc == STORE_OK)
@@ -597,6 +637,20 @@ static int assessment_cb(void *ctx, const store_assessment *a)
     return 0;
 }
 
+static int rel_cb(void *ctx, const char *from, const char *to, const char *kind)
+{
+    json_array_append_new(ctx, json_pack("{s:s,s:s,s:s}", "from", from, "to", to, "kind", kind));
+    return 0;
+}
+
+/* History: what happened and when, by whom - no personal values. */
+static int event_cb(void *ctx, const char *at, const char *user_id, const char *kind, const char *detail)
+{
+    json_array_append_new(ctx, json_pack("{s:s,s:s,s:s,s:s}", "at", at ? at : "", "user_id", user_id ? user_id : "",
+                                         "kind", kind ? kind : "", "detail", detail ? detail : ""));
+    return 0;
+}
+
 json_t *situation_view(req *r, const char *id, int *status)
 {
     store_situation_access acc;
@@ -659,6 +713,16 @@ json_t *situation_view(req *r, const char *id, int *status)
         json_object_set_new(o, "triage", json_pack("{s:s,s:s,s:s}", "route", s.triage_route, "reason",
                                                    why ? why : "", "at", s.triaged_at ? s.triaged_at : ""));
     }
+    json_t *rels = json_array(), *history = json_array();
+    if (store_relationships_each(c, id, rel_cb, rels) != STORE_OK ||
+        store_situation_events_each(c, r->a, id, event_cb, history) != STORE_OK) {
+        json_decref(o);
+        json_decref(rels);
+        json_decref(history);
+        return NULL;
+    }
+    json_object_set_new(o, "relationships", rels);
+    json_object_set_new(o, "history", history);
     json_t *info = information_view(r, id);
     if (!info) {
         json_decref(o);

@@ -23,6 +23,7 @@ function jeanne(extra = {}) {
       { ref: 'c2', role: 'child', unborn: true, due_date: '2027-03-01' },
     ],
     consent: { status: 'given', scope: 'la cellule', conditions: 'pas à la police', excluded_sectors: ['police'] },
+    relationships: [{ from: 'p1', to: 'v1', kind: 'ex_partner' }, { from: 'p1', to: 'c1', kind: 'parent' }],
     incidents_12m: 1,
     urgency: { separation: true },
     ...extra,
@@ -99,6 +100,8 @@ describe('referrals, assessments and triage', () => {
     assert.equal(JSON.parse(r.body).error.code, 'unknown_field');
     const p = await post('refuge', '/api/v1/referrals', { ...jeanne(), persons: [{ ...jeanne().persons[0], shoe_size: 38 }] });
     assert.equal(p.status, 400);
+    const badRel = await post('refuge', '/api/v1/referrals', jeanne({ relationships: [{ from: 'p1', to: 'zz', kind: 'parent' }] }));
+    assert.equal(badRel.status, 422, 'a relationship must name persons of the referral');
     const bad = await post('refuge', '/api/v1/referrals', { ...jeanne(), persons: [jeanne().persons[0]], perpetrator_unknown: false });
     assert.equal(bad.status, 422);
     assert.equal(sql(f.db, 'SELECT count(*) FROM situations') + '/' + sql(f.db, 'SELECT count(*) FROM persons'), before);
@@ -124,6 +127,10 @@ describe('referrals, assessments and triage', () => {
     assert.equal(s.persons.find((p) => p.ref === 'v1').safe_address, '12 rue des Érables, Trois-Rivières');
     assert.equal(s.persons.find((p) => p.ref === 'c2').unborn, true);
     assert.deepEqual(s.consent.excluded_sectors, ['police']);
+    const byRef = Object.fromEntries(s.persons.map((p) => [p.ref, p.id]));
+    assert.deepEqual(s.relationships.map((x) => [x.from, x.to, x.kind]).sort(),
+      [[byRef.p1, byRef.c1, 'parent'], [byRef.p1, byRef.v1, 'ex_partner']].sort());
+    assert.deepEqual(s.history.map((h) => h.kind), ['referred']);
     const coord = JSON.parse((await get('coordo', `/api/v1/situations/${id}`)).body);
     assert.equal(coord.persons.find((p) => p.ref === 'v1').safe_phone, '819-555-0101');
     for (const u of ['police', 'cavac', 'admin', 'audit']) {
@@ -142,7 +149,7 @@ describe('referrals, assessments and triage', () => {
   });
 
   it('detects a repeat at 11 months and not at 13', async () => {
-    const people = (given) => ({ ...jeanne(), persons: [
+    const people = (given) => ({ ...jeanne(), relationships: [{ from: 'p1', to: 'v1', kind: 'partner' }], persons: [
       { ref: 'v1', role: 'victim', given_name: given, family_name: 'Bélanger', birth_date: '1988-08-08' },
       { ref: 'p1', role: 'perpetrator', given_name: 'Marc', family_name: 'Côté', birth_date: '1985-03-03' }] });
     const first = JSON.parse((await post('refuge', '/api/v1/referrals', people('Sophie'))).body);
