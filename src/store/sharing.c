@@ -48,7 +48,8 @@ int store_info_add(store_conn *c, const store_info *x)
 
 #define INFO_COLS "i.id, i.situation_id, i.category, i.shared, i.content_enc, i.reason_enc, i.basis, " \
                   "i.justification_enc, i.visible_to, i.sensitive, i.expires_on, i.agency_id, i.user_id, " \
-                  "i.created_at, i.version, a.name"
+                  "i.created_at, i.version, a.name, " \
+                  "(SELECT s2.consent_excluded_sectors FROM situations s2 WHERE s2.id = i.situation_id)"
 
 static void info_row(arena *a, sqlite3_stmt *st, store_info *x)
 {
@@ -69,6 +70,7 @@ static void info_row(arena *a, sqlite3_stmt *st, store_info *x)
     x->created_at = col_a(a, st, 13);
     x->version = sqlite3_column_int64(st, 14);
     x->agency_name = col_a(a, st, 15);
+    x->consent_excluded_sectors = col_a(a, st, 16);
 }
 
 int store_info_each(store_conn *c, arena *a, const char *situation_id,

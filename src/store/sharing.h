@@ -25,6 +25,7 @@ typedef struct store_info {
     long long version;
     /* joined, for the register */
     const char *agency_name;
+    const char *consent_excluded_sectors; /* the situation's consent conditions */
 } store_info;
 
 int store_info_add(store_conn *c, const store_info *x);

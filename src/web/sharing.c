@@ -508,6 +508,15 @@ static int reg_cb(void *ctx, const store_info *x)
         json_array_append_new(with, json_stringn(p, len));
         p += len + (p[len] == ',');
     }
+    /* With whom, truly: what was shared under the victim's consent did not
+     * go to the sectors her consent excludes. */
+    json_t *except = json_array();
+    if (strcmp(x->basis, "consent") == 0)
+        for (const char *p = x->consent_excluded_sectors; p && *p;) {
+            size_t len = strcspn(p, ",");
+            json_array_append_new(except, json_stringn(p, len));
+            p += len + (p[len] == ',');
+        }
     const char *just = dec(c->r, arena_printf(c->r->a, "information.justification:%s", x->id), x->justification_enc);
     const char *reason = dec(c->r, arena_printf(c->r->a, "information.reason:%s", x->id), x->reason_enc);
     json_array_append_new(c->list, json_pack("{s:s,s:s,s:s,s:b,s:s,s:s,s:s,s:s,s:o,s:s,s:o,s:o}", "id", x->id,
@@ -518,6 +527,7 @@ static int reg_cb(void *ctx, const store_info *x)
                                              "at", x->created_at ? x->created_at : "",
                                              "justification", just ? json_string(just) : json_null(),
                                              "reason", reason ? json_string(reason) : json_null()));
+    json_object_set_new(json_array_get(c->list, json_array_size(c->list) - 1), "except_sectors", except);
     return 0;
 }
 
@@ -565,7 +575,7 @@ int api_disclosures(req *r)
     buf out;
     buf_init(&out);
     buf_puts(&out, "\xEF\xBB\xBF\"at\",\"situation_id\",\"category\",\"shared\",\"by_agency\",\"by_user_id\","
-                   "\"basis\",\"with\",\"justification\",\"reason\"\r\n");
+                   "\"basis\",\"with\",\"except_sectors\",\"justification\",\"reason\"\r\n");
     size_t i;
     json_t *row;
     json_array_foreach(x.list, i, row) {
@@ -581,6 +591,10 @@ int api_disclosures(req *r)
         char *w = json_is_array(with) ? json_dumps(with, JSON_COMPACT) : NULL;
         csv_cell(&out, w ? w : json_string_value(with));
         free(w);
+        buf_putc(&out, ',');
+        char *ex = json_dumps(json_object_get(row, "except_sectors"), JSON_COMPACT);
+        csv_cell(&out, ex);
+        free(ex);
         buf_putc(&out, ',');
         csv_cell(&out, json_string_value(json_object_get(row, "justification")));
         buf_putc(&out, ',');

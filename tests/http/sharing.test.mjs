@@ -126,6 +126,8 @@ describe('need-to-know sharing', () => {
       assert.ok(rows.some((x) => x.shared === false && x.reason.includes('Enquête')), 'decisions not to share are listed');
       assert.ok(rows.some((x) => x.basis === 'safety_exception' && x.justification.includes('enfants')));
       assert.ok(!r.body.includes('SAFETY-ITEM') && !r.body.includes('CONSENT-ITEM'), 'no contents in the register');
+      const consentRow = rows.find((x) => x.basis === 'consent' && x.category === 'incident_history');
+      assert.deepEqual(consentRow.except_sectors, ['police'], 'the register says police did not get it');
     }
     for (const u of ['refuge', 'police', 'admin']) assert.equal((await get(u, '/api/v1/disclosures')).status, 403, u);
     const csv = await get('audit', `/api/v1/disclosures?situation_id=${S}&format=csv`);
