@@ -20,6 +20,7 @@
 
 #include "cli/cli.h"
 #include "cli/cli_common.h"
+#include "core/person.h"
 #include "core/policy.h"
 #include "lib/arena.h"
 #include "sec/audit.h"
@@ -960,9 +961,11 @@ int cmd_audit(int argc, char **argv)
 
 /* ------------------------------------------------------ key rotation */
 
-/* One batch of values to re-encrypt, copied out of the SELECT. */
+/* One batch of rows copied out of a SELECT, up to four strings each: a
+ * registry column's (k1, k2 or NULL, value), or a person's (id, given,
+ * family, birth) encrypted values (NULL when not set). */
 typedef struct rekey_item {
-    char *id, *form_key, *enc; /* users: id; drafts: id is the user id */
+    char *s[4];
 } rekey_item;
 
 typedef struct rekey_batch {
@@ -971,81 +974,102 @@ typedef struct rekey_batch {
     int oom;
 } rekey_batch;
 
-static int rekey_take(rekey_batch *b, const char *id, const char *form_key, const char *enc)
+static int rekey_take(rekey_batch *b, const char *s0, const char *s1, const char *s2, const char *s3)
 {
+    const char *in[4] = {s0, s1, s2, s3};
     rekey_item *it = &b->items[b->n];
-    it->id = strdup(id);
-    it->form_key = form_key ? strdup(form_key) : NULL;
-    it->enc = strdup(enc);
-    if (!it->id || (form_key && !it->form_key) || !it->enc) {
-        free(it->id);
-        free(it->form_key);
-        free(it->enc);
-        b->oom = 1;
-        return 1;
+    for (int k = 0; k < 4; k++) {
+        it->s[k] = in[k] ? strdup(in[k]) : NULL;
+        if (in[k] && !it->s[k]) {
+            for (int j = 0; j < k; j++)
+                free(it->s[j]);
+            memset(it, 0, sizeof(*it));
+            b->oom = 1;
+            return 1;
+        }
     }
     b->n++;
     return b->n >= REKEY_BATCH;
 }
 
-static int rekey_user_row(void *ctx, const char *id, const char *enc)
+static int rekey_column_row(void *ctx, const char *k1, const char *k2, const char *enc)
 {
-    return rekey_take(ctx, id, NULL, enc);
+    return rekey_take(ctx, k1, k2, enc, NULL);
 }
 
-static int rekey_draft_row(void *ctx, const char *user_id, const char *form_key, const char *body)
+static int rekey_person_row(void *ctx, const char *id, const char *given, const char *family,
+                            const char *birth)
 {
-    return rekey_take(ctx, user_id, form_key, body);
+    return rekey_take(ctx, id, given, family, birth);
 }
 
 static void rekey_clear(rekey_batch *b)
 {
-    for (size_t i = 0; i < b->n; i++) {
-        free(b->items[i].id);
-        free(b->items[i].form_key);
-        free(b->items[i].enc);
-    }
+    for (size_t i = 0; i < b->n; i++)
+        for (int k = 0; k < 4; k++)
+            free(b->items[i].s[k]);
+    memset(b->items, 0, b->n * sizeof(b->items[0]));
     b->n = 0;
     b->oom = 0;
 }
 
-/* Re-encrypts under the current key every users.totp_secret_enc (drafts 0)
- * or drafts.body (drafts 1) under another key: batches of REKEY_BATCH rows,
- * one write transaction and one audit row each. Adds to *count. 0, or the
- * exit status after a message (earlier batches stay committed: running
- * rekey again goes on where it stopped). */
-static int rekey_values(const cli_opts *o, cli_ctx *x, int drafts, const char *keep, long long *count)
+/* The column part of a registry name ("body" of "drafts.body"), for the
+ * audit row's fields. */
+static const char *column_field(const char *name)
 {
-    rekey_batch *b = calloc(1, sizeof(*b));
+    const char *dot = strrchr(name, '.');
+    return dot ? dot + 1 : name;
+}
+
+/* Records the batch (when it holds rows) and commits it. */
+static int rekey_commit(const cli_opts *o, cli_ctx *x, const rekey_batch *b, const char *object,
+                        const char *field)
+{
+    int src = STORE_OK;
+    if (b->n > 0)
+        src = audit_cli(x, "rekey", object, "", field);
+    if (src == STORE_OK)
+        src = store_write_commit(x->c);
+    if (src != STORE_OK)
+        return cli_fail(o, "could not commit a re-encrypted batch: %s", store_msg(src));
+    return 0;
+}
+
+/* Re-encrypts under the current key every value of registry column col
+ * that is under another key: batches of REKEY_BATCH rows, one write
+ * transaction and one audit row each. Adds to *count. 0, or the exit
+ * status after a message (earlier batches stay committed: running rekey
+ * again goes on where it stopped). */
+static int rekey_column(const cli_opts *o, cli_ctx *x, rekey_batch *b, size_t col, const char *keep,
+                        long long *count)
+{
+    const char *name = store_rekey_column_name(col), *prefix = store_rekey_column_aad(col);
     arena *a = NULL;
     int rc = 1, src;
-    if (!b)
-        return cli_fail(o, "out of memory");
     for (;;) {
         a = arena_new(0);
-        if (!a || ctx_write_begin(o, x) != 0)
+        if (!a) {
+            cli_fail(o, "out of memory");
             goto out;
-        src = drafts ? store_rekey_drafts_each(x->c, keep, REKEY_BATCH, rekey_draft_row, b)
-                     : store_rekey_users_each(x->c, keep, REKEY_BATCH, rekey_user_row, b);
+        }
+        if (ctx_write_begin(o, x) != 0)
+            goto out;
+        src = store_rekey_column_each(x->c, col, keep, REKEY_BATCH, rekey_column_row, b);
         if (src != STORE_OK || b->oom) {
-            cli_fail(o, "could not read the values to re-encrypt: %s", b->oom ? "out of memory" : store_msg(src));
+            cli_fail(o, "could not read the values of %s to re-encrypt: %s", name,
+                     b->oom ? "out of memory" : store_msg(src));
             goto out;
         }
         for (size_t i = 0; i < b->n; i++) {
-            rekey_item *it = &b->items[i];
-            char *aad = drafts ? arena_printf(a, "drafts:%s:%s", it->id, it->form_key)
-                               : arena_printf(a, "users.totp:%s", it->id);
+            char **k = b->items[i].s;
+            char *aad = k[1] ? arena_printf(a, "%s:%s:%s", prefix, k[0], k[1])
+                             : arena_printf(a, "%s:%s", prefix, k[0]);
             char *plain = NULL, *enc = NULL;
             size_t len = 0;
-            if (!aad || fieldcrypt_decrypt(&x->kr, aad, it->enc, a, &plain, &len) != 0) {
-                if (drafts)
-                    cli_fail(o, "the draft '%s' of user %s cannot be decrypted with the keys of %s "
-                                "(an unknown key, or damaged): nothing more was re-encrypted",
-                             it->form_key, it->id, o->cfg.key_path);
-                else
-                    cli_fail(o, "the second-factor secret of user %s cannot be decrypted with the "
-                                "keys of %s (an unknown key, or damaged): nothing more was re-encrypted",
-                             it->id, o->cfg.key_path);
+            if (!aad || fieldcrypt_decrypt(&x->kr, aad, k[2], a, &plain, &len) != 0) {
+                cli_fail(o, "%s of row %s%s%s cannot be decrypted with the keys of %s (an unknown key, "
+                            "or damaged): nothing more was re-encrypted",
+                         name, k[0], k[1] ? " / " : "", k[1] ? k[1] : "", o->cfg.key_path);
                 goto out;
             }
             int erc = fieldcrypt_encrypt(&x->kr, aad, plain, len, a, &enc);
@@ -1054,22 +1078,14 @@ static int rekey_values(const cli_opts *o, cli_ctx *x, int drafts, const char *k
                 cli_fail(o, "could not encrypt under the new key");
                 goto out;
             }
-            src = drafts ? store_rekey_draft_body(x->c, it->id, it->form_key, enc)
-                         : store_rekey_user_totp(x->c, it->id, enc);
+            src = store_rekey_column_set(x->c, col, k[0], k[1], enc);
             if (src != STORE_OK) {
-                cli_fail(o, "could not store a re-encrypted value: %s", store_msg(src));
+                cli_fail(o, "could not store a re-encrypted value of %s: %s", name, store_msg(src));
                 goto out;
             }
         }
-        src = STORE_OK;
-        if (b->n > 0)
-            src = audit_cli(x, "rekey", drafts ? "draft" : "user", "", drafts ? "body" : "totp_secret_enc");
-        if (src == STORE_OK)
-            src = store_write_commit(x->c);
-        if (src != STORE_OK) {
-            cli_fail(o, "could not commit a re-encrypted batch: %s", store_msg(src));
+        if (rekey_commit(o, x, b, store_rekey_column_object(col), column_field(name)) != 0)
             goto out;
-        }
         *count += (long long)b->n;
         int last = b->n < REKEY_BATCH;
         rekey_clear(b);
@@ -1082,8 +1098,113 @@ static int rekey_values(const cli_opts *o, cli_ctx *x, int drafts, const char *k
 out:
     store_write_rollback(x->c);
     rekey_clear(b);
-    free(b);
     arena_free(a);
+    return rc;
+}
+
+/* Decrypts a person's value (NULL or "" stays NULL). 0, -1 on failure. */
+static int person_value(cli_ctx *x, arena *a, const char *kind, const char *id, const char *enc,
+                        char **plain, size_t *len)
+{
+    *plain = NULL;
+    *len = 0;
+    if (!enc || !*enc)
+        return 0;
+    char *aad = arena_printf(a, "%s:%s", kind, id);
+    return aad && fieldcrypt_decrypt(&x->kr, aad, enc, a, plain, len) == 0 ? 0 : -1;
+}
+
+/* Re-computes under the current key the match hash of every person whose
+ * hash is under another key: decrypts the name and birth date, normalises
+ * them (core/person.h) and hashes them as the referral did. Batches as
+ * rekey_column; adds to *count. A person whose values no longer normalise
+ * can never be matched again: the hash is cleared, with a warning. */
+static int rekey_hashes(const cli_opts *o, cli_ctx *x, rekey_batch *b, long long *count)
+{
+    static const char *const kinds[3] = {"persons.given", "persons.family", "persons.birth"};
+    arena *a = NULL;
+    int rc = 1, src;
+    for (;;) {
+        a = arena_new(0);
+        if (!a) {
+            cli_fail(o, "out of memory");
+            goto out;
+        }
+        if (ctx_write_begin(o, x) != 0)
+            goto out;
+        src = store_rekey_persons_each(x->c, x->kr.id[0], REKEY_BATCH, rekey_person_row, b);
+        if (src != STORE_OK || b->oom) {
+            cli_fail(o, "could not read the match hashes to re-compute: %s",
+                     b->oom ? "out of memory" : store_msg(src));
+            goto out;
+        }
+        for (size_t i = 0; i < b->n; i++) {
+            char **s = b->items[i].s;
+            char *plain[3] = {NULL, NULL, NULL}, *norm = NULL;
+            size_t len[3] = {0, 0, 0}, nlen = 3;
+            char hash[65];
+            int bad = 0, ok = 0;
+            for (int k = 0; k < 3 && !bad; k++) {
+                bad = person_value(x, a, kinds[k], s[0], s[k + 1], &plain[k], &len[k]) != 0;
+                nlen += len[k];
+            }
+            if (!bad) {
+                norm = arena_alloc(a, nlen);
+                ok = norm && person_normalise(plain[0], plain[1], plain[2], norm, nlen) == 0 &&
+                     fieldcrypt_match_hash(&x->kr, 0, norm, hash) == 0;
+            }
+            for (int k = 0; k < 3; k++)
+                if (plain[k])
+                    sodium_memzero(plain[k], len[k]);
+            if (norm)
+                sodium_memzero(norm, nlen);
+            if (bad) {
+                cli_fail(o, "the name or birth date of person %s cannot be decrypted with the keys of %s "
+                            "(an unknown key, or damaged): no more match hashes were re-computed",
+                         s[0], o->cfg.key_path);
+                goto out;
+            }
+            if (!ok)
+                fprintf(stderr, "filet: warning: the name and birth date of person %s no longer "
+                                "normalise: match hash cleared\n", s[0]);
+            src = store_rekey_person_match(x->c, s[0], ok ? hash : NULL, x->kr.id[0]);
+            sodium_memzero(hash, sizeof(hash));
+            if (src != STORE_OK) {
+                cli_fail(o, "could not store a re-computed match hash: %s", store_msg(src));
+                goto out;
+            }
+        }
+        if (rekey_commit(o, x, b, "person", "match_hash") != 0)
+            goto out;
+        *count += (long long)b->n;
+        int last = b->n < REKEY_BATCH;
+        rekey_clear(b);
+        arena_free(a);
+        a = NULL;
+        if (last)
+            break;
+    }
+    rc = 0;
+out:
+    store_write_rollback(x->c);
+    rekey_clear(b);
+    arena_free(a);
+    return rc;
+}
+
+/* Every registry column, then the match hashes. 0, or the exit status
+ * after a message. */
+static int rekey_all(const cli_opts *o, cli_ctx *x, const char *keep, long long *reenc, long long *rehashed)
+{
+    rekey_batch *b = calloc(1, sizeof(*b));
+    int rc = 0;
+    if (!b)
+        return cli_fail(o, "out of memory");
+    for (size_t i = 0; rc == 0 && i < store_rekey_column_count(); i++)
+        rc = rekey_column(o, x, b, i, keep, reenc);
+    if (rc == 0)
+        rc = rekey_hashes(o, x, b, rehashed);
+    free(b);
     return rc;
 }
 
@@ -1093,24 +1214,61 @@ static void current_prefix(const keyring *kr, char *out, size_t n)
     snprintf(out, n, "%s%s:", FIELDCRYPT_PREFIX, kr->id[0]);
 }
 
+/* filet rekey --list-columns: the registry, one "table.column" a line (or
+ * {"columns": [...]} with --json). */
+static int rekey_list_columns(const cli_opts *o)
+{
+    json_t *list = o->json ? json_array() : NULL;
+    if (o->json && !list)
+        return cli_fail(o, "out of memory");
+    for (size_t i = 0; i < store_rekey_column_count(); i++) {
+        if (list)
+            json_array_append_new(list, json_string(store_rekey_column_name(i)));
+        else
+            puts(store_rekey_column_name(i));
+    }
+    if (list)
+        cli_print_json(json_pack("{s:o}", "columns", list));
+    return 0;
+}
+
 int cmd_rekey(int argc, char **argv)
 {
     cli_opts o;
     cli_ctx x;
     audit_verify_result vr;
     char keep[32];
-    long long reenc = 0, resealed = 0;
-    int rc = 1, src;
+    long long reenc = 0, rehashed = 0, resealed = 0;
+    int rc = 1, src, list = 0, n = 0;
     memset(&x, 0, sizeof(x));
-    cli_parse(argc, argv, &o);
+    /* --list-columns is rekey's own flag: take it out before the common
+     * parser sees it. */
+    char **args = calloc((size_t)argc + 1, sizeof(*args));
+    if (!args) {
+        fputs("filet: out of memory\n", stderr);
+        return 1;
+    }
+    for (int i = 0; i < argc; i++) {
+        if (i > 0 && strcmp(argv[i], "--list-columns") == 0)
+            list = 1;
+        else
+            args[n++] = argv[i];
+    }
+    cli_parse(n, args, &o);
+    free(args);
     if (o.help) {
-        puts("Usage: filet rekey --db PATH --key FILE [--json]\n\n"
+        puts("Usage: filet rekey --db PATH --key FILE [--json]\n"
+             "       filet rekey --list-columns [--json]\n\n"
              "Re-encrypts every encrypted value that is not under the current (first) key\n"
-             "of FILE - users' second-factor secrets and drafts - in batches of 200 rows,\n"
-             "then re-seals the whole audit trail under that key. Refuses a broken audit\n"
-             "trail (see filet audit verify). Safe while filet serves, and safe to run\n"
-             "again after an interruption. With --json prints\n"
-             "{\"ok\": true, \"reencrypted\": N, \"resealed\": M}.\n\n"
+             "of FILE - every column of the registry (--list-columns prints it: second-\n"
+             "factor secrets, drafts, persons' names and birth dates, situations' summaries,\n"
+             "consents and reasons, addresses and phones, judgement reasons) - in batches\n"
+             "of 200 rows, then re-computes under that key the persons' match hashes (so\n"
+             "repeats and people known elsewhere are still recognised), then re-seals the\n"
+             "whole audit trail under it. Refuses a broken audit trail (see filet audit\n"
+             "verify). Safe while filet serves, and safe to run again after an\n"
+             "interruption. With --json prints\n"
+             "{\"ok\": true, \"reencrypted\": N, \"rehashed\": H, \"resealed\": M}.\n\n"
              "Key rotation takes three steps; back up the key file before each:\n\n"
              "  1. filet key add --key FILE\n"
              "       puts a new current key first in FILE; the old keys stay, to read\n"
@@ -1125,6 +1283,8 @@ int cmd_rekey(int argc, char **argv)
     }
     if (o.bad)
         return 2;
+    if (list)
+        return rekey_list_columns(&o);
     if ((rc = ctx_keys(&o, &x)) || (rc = ctx_db(&o, &x)))
         goto out;
     rc = 1;
@@ -1144,7 +1304,7 @@ int cmd_rekey(int argc, char **argv)
         goto out;
     }
     current_prefix(&x.kr, keep, sizeof(keep));
-    if (rekey_values(&o, &x, 0, keep, &reenc) != 0 || rekey_values(&o, &x, 1, keep, &reenc) != 0)
+    if (rekey_all(&o, &x, keep, &reenc, &rehashed) != 0)
         goto out;
     src = audit_reseal(x.c, &x.kr, REKEY_BATCH, &resealed);
     if (src == STORE_CONFLICT) {
@@ -1158,12 +1318,13 @@ int cmd_rekey(int argc, char **argv)
         goto out;
     }
     if (o.json)
-        cli_print_json(json_pack("{s:b,s:I,s:I}", "ok", 1, "reencrypted", (json_int_t)reenc,
-                                 "resealed", (json_int_t)resealed));
+        cli_print_json(json_pack("{s:b,s:I,s:I,s:I}", "ok", 1, "reencrypted", (json_int_t)reenc,
+                                 "rehashed", (json_int_t)rehashed, "resealed", (json_int_t)resealed));
     else
-        printf("%lld values re-encrypted and %lld audit rows re-sealed under key %s.\n"
+        printf("%lld values re-encrypted, %lld match hashes re-computed and %lld audit rows re-sealed\n"
+               "under key %s.\n"
                "When no filet still runs with the old keys: filet key drop-old --key %s --db %s\n",
-               reenc, resealed, x.kr.id[0], o.cfg.key_path, o.cfg.db_path);
+               reenc, rehashed, resealed, x.kr.id[0], o.cfg.key_path, o.cfg.db_path);
     rc = 0;
 out:
     ctx_close(&x);
@@ -1205,14 +1366,23 @@ static int key_add(int argc, char **argv)
     return 0;
 }
 
-static int count_user_row(void *ctx, const char *id, const char *enc)
+/* Counts the rows the check below is shown (it asks for one at most). */
+static int count_column_row(void *ctx, const char *k1, const char *k2, const char *enc)
 {
+    (void)k1;
+    (void)k2;
+    (void)enc;
     (*(int *)ctx)++;
     return 1;
 }
 
-static int count_draft_row(void *ctx, const char *user_id, const char *form_key, const char *body)
+static int count_person_row(void *ctx, const char *id, const char *given, const char *family,
+                            const char *birth)
 {
+    (void)id;
+    (void)given;
+    (void)family;
+    (void)birth;
     (*(int *)ctx)++;
     return 1;
 }
@@ -1225,7 +1395,8 @@ static int check_nothing_old(const cli_opts *o, const keyring *kr)
     keyring only;
     audit_verify_result vr;
     char keep[32];
-    int rc, src, users = 0, drafts = 0;
+    const char *first = "";
+    int rc, src, old = 0, hashes = 0;
     memset(&x, 0, sizeof(x));
     memset(&only, 0, sizeof(only));
     memset(&vr, 0, sizeof(vr));
@@ -1243,9 +1414,13 @@ static int check_nothing_old(const cli_opts *o, const keyring *kr)
     only.n = 1;
     src = store_read_begin(x.c);
     if (src == STORE_OK) {
-        src = store_rekey_users_each(x.c, keep, 1, count_user_row, &users);
+        for (size_t i = 0; src == STORE_OK && !old && i < store_rekey_column_count(); i++) {
+            src = store_rekey_column_each(x.c, i, keep, 1, count_column_row, &old);
+            if (old)
+                first = store_rekey_column_name(i);
+        }
         if (src == STORE_OK)
-            src = store_rekey_drafts_each(x.c, keep, 1, count_draft_row, &drafts);
+            src = store_rekey_persons_each(x.c, kr->id[0], 1, count_person_row, &hashes);
         if (src == STORE_OK)
             src = audit_verify(x.c, &only, &vr);
         store_read_end(x.c);
@@ -1254,9 +1429,16 @@ static int check_nothing_old(const cli_opts *o, const keyring *kr)
         cli_fail(o, "could not check %s: %s", o->cfg.db_path, store_msg(src));
         goto out;
     }
-    if (users || drafts) {
-        cli_fail(o, "%s still holds values encrypted under an old key: run filet rekey first "
-                    "(or --force to drop the keys anyway and lose them)", o->cfg.db_path);
+    if (old) {
+        cli_fail(o, "%s still holds values encrypted under an old key (%s, perhaps others): run "
+                    "filet rekey first (or --force to drop the keys anyway and lose them)",
+                 o->cfg.db_path, first);
+        goto out;
+    }
+    if (hashes) {
+        cli_fail(o, "%s still holds match hashes computed with an old key: run filet rekey first "
+                    "(or --force, and the people referred so far are no longer recognised)",
+                 o->cfg.db_path);
         goto out;
     }
     if (vr.first_bad_seq) {
@@ -1283,9 +1465,9 @@ static int key_drop_old(int argc, char **argv)
         puts("Usage: filet key drop-old --key FILE [--db PATH] [--force] [--json]\n\n"
              "Key rotation, step 3: removes every key but the current (first) one from\n"
              "FILE, after filet rekey. First checks the database (--db, or db in the\n"
-             "config) that nothing is still encrypted or sealed under an old key, and\n"
-             "refuses if something is; --force skips the check - whatever still needs a\n"
-             "dropped key can then never be read. Restart filet serve afterwards. With\n"
+             "config) that nothing is still encrypted, hashed or sealed under an old key,\n"
+             "and refuses if something is; --force skips the check - whatever still needs\n"
+             "a dropped key can then never be read. Restart filet serve afterwards. With\n"
              "--json prints {\"key_file\": FILE, \"key_id\": ID, \"dropped\": N}.");
         return 0;
     }

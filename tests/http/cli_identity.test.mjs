@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, readFileSync, writeFileSync, existsSync, copyFileS
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cli, cliRaw } from '../lib/filet.mjs';
+import { cli, cliRaw, startFilet, request } from '../lib/filet.mjs';
 
 const PASSWORD = 'correct horse battery staple';
 const sql = (db, q) => execFileSync('sqlite3', [db, q], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
@@ -59,6 +59,7 @@ describe('administrative command line', () => {
     assert.match(cli(['user', 'add', '--help']), /first line of standard\s+input \(never an argument\)/);
     const rekey = cli(['rekey', '--help']);
     assert.match(rekey, /1\. filet key add[\s\S]*RESTART[\s\S]*2\. filet rekey[\s\S]*3\. filet key drop-old/);
+    assert.match(rekey, /--list-columns[\s\S]*match hashes[\s\S]*"rehashed": H/);
     assert.match(cli(['--help']), /territory[\s\S]*agency[\s\S]*user[\s\S]*audit[\s\S]*rekey/);
     const none = cliRaw(['user']);
     assert.equal(none.status, 2);
@@ -367,9 +368,10 @@ describe('administrative command line', () => {
       // 2. re-encrypt and re-seal.
       const before = Number(sql(f.db, 'SELECT count(*) FROM audit_log'));
       const rk = json(['rekey', ...f.base]);
-      assert.deepEqual(Object.keys(rk).sort(), ['ok', 'reencrypted', 'resealed']);
+      assert.deepEqual(Object.keys(rk).sort(), ['ok', 'reencrypted', 'rehashed', 'resealed']);
       assert.equal(rk.ok, true);
       assert.equal(rk.reencrypted, 2);
+      assert.equal(rk.rehashed, 0, 'no persons yet');
       assert.equal(rk.resealed, before + 1, 'every row, and the rekey record');
       const encs = sql(f.db, 'SELECT totp_secret_enc FROM users').split('\n');
       for (const e of encs) assert.ok(e.startsWith(`enc1:${added.key_id}:`), e);
@@ -409,7 +411,7 @@ describe('administrative command line', () => {
       cli(['key', 'add', '--key', f.key]);
       const r = cliRaw(['rekey', ...f.base, '--json']);
       assert.equal(r.status, 1);
-      assert.match(r.stderr, /draft 'case:new'.*cannot be decrypted/);
+      assert.match(r.stderr, new RegExp(`drafts\\.body of row ${f.user.id} / case:new cannot be decrypted`));
       assert.match(JSON.parse(r.stdout).error, /cannot be decrypted/);
       const drop = cliRaw(['key', 'drop-old', ...f.base]);
       assert.equal(drop.status, 1, 'the draft still needs an old key');
@@ -418,6 +420,173 @@ describe('administrative command line', () => {
       assert.equal(json(['key', 'drop-old', ...f.base]).dropped, 1);
     } finally {
       f.done();
+    }
+  });
+
+  it('every column of the rekey registry exists in the schema, and every encrypted column is in it', () => {
+    const f = fresh();
+    try {
+      const cols = cli(['rekey', '--list-columns']).trim().split('\n');
+      assert.deepEqual(json(['rekey', '--list-columns']).columns, cols);
+      assert.ok(cols.includes('users.totp_secret_enc') && cols.includes('drafts.body'), cols.join());
+      for (const c of cols) {
+        const m = /^([a-z_]+)\.([a-z_]+)$/.exec(c);
+        assert.ok(m, c);
+        // Fails (no such table / column) when the schema renamed it.
+        sql(f.db, `SELECT ${m[2]} FROM ${m[1]} LIMIT 0`);
+      }
+      // The other way round: an encrypted column (named *_enc) that rekey
+      // does not know would keep needing the old key for ever.
+      const encCols = sql(f.db, "SELECT m.name || '.' || p.name FROM sqlite_master m, pragma_table_info(m.name) p " +
+        "WHERE m.type = 'table' AND p.name LIKE '%\\_enc' ESCAPE '\\' ORDER BY 1").split('\n').filter(Boolean);
+      assert.ok(encCols.length > 10, encCols.join());
+      const missing = encCols.filter((c) => !cols.includes(c));
+      assert.deepEqual(missing, [], 'encrypted columns missing from the rekey registry (src/store/rekey.c)');
+    } finally {
+      f.done();
+    }
+  });
+
+  it('rotates a database with situations: every encrypted column, and the match hashes', async () => {
+    const J = { 'Content-Type': 'application/json' };
+    const call = (s, tok, method, path, body) => request(s.port, { method, path, headers: { ...J, Authorization: `Bearer ${tok}` },
+      body: body === undefined ? undefined : JSON.stringify(body) });
+    const victim = { ref: 'v1', role: 'victim', given_name: 'Jeanne', family_name: 'Lavoie', birth_date: '1993-05-02',
+      safe_address: '12 rue des Érables, Trois-Rivières', safe_phone: '819-555-0101' };
+    const perp = { ref: 'p1', role: 'perpetrator', given_name: 'Jean', family_name: 'Roy', birth_date: '1990-01-10' };
+    const referral = (persons, extra = {}) => ({ summary: 'Menacée au couteau; arme à feu au domicile.', persons,
+      consent: { status: 'given', scope: 'la cellule', conditions: 'pas de courriel' }, ...extra });
+    const keep = mkdtempSync(join(tmpdir(), 'filet-rotate-'));
+    const db = join(keep, 'filet.db');
+    const key = join(keep, 'key');
+    let f = await startFilet();
+    let g = null;
+    try {
+      // A situation that fills every encrypted column: names, birth dates,
+      // a due date, an address and a phone, consent, an assessment's
+      // judgement, a triage reason; another one with a justification; a
+      // draft.
+      const refuge = await f.login('refuge');
+      const coordo = await f.login('coordo');
+      const r = await call(f, refuge, 'POST', '/api/v1/referrals', referral([victim, perp,
+        { ref: 'c1', role: 'child', unborn: true, due_date: '2027-03-01' }]));
+      assert.equal(r.status, 201, r.body);
+      const id = JSON.parse(r.body).situation_id;
+      const a = await call(f, refuge, 'POST', `/api/v1/situations/${id}/assessments`,
+        { instrument: 'dash-24-structure', answers: {}, judgement: { level: 'high', reason: 'Elle dit qu’il va la tuer.' } });
+      assert.equal(a.status, 201, a.body);
+      const version = JSON.parse((await call(f, coordo, 'GET', `/api/v1/situations/${id}`)).body).version;
+      const t = await call(f, coordo, 'POST', `/api/v1/situations/${id}/triage`, { route: 'urgent_cell', reason: 'Arme à feu', version });
+      assert.equal(t.status, 200, t.body);
+      const other = await call(f, refuge, 'POST', '/api/v1/referrals', referral([
+        { ref: 'v1', role: 'victim', given_name: 'Sophie', family_name: 'Gagnon', birth_date: '1988-11-20' }],
+      { consent: { status: 'refused' }, legal_basis: 'safety_exception', perpetrator_unknown: true,
+        justification: 'Menaces de mort : risque sérieux et imminent.' }));
+      assert.equal(other.status, 201, other.body);
+      const otherId = JSON.parse(other.body).situation_id;
+      assert.equal((await call(f, refuge, 'PUT', '/api/v1/drafts/referral-new', { summary: 'à compléter' })).status, 204);
+      // Sharing: a participation's justification, information shared (with
+      // a justification) and withheld (with a reason), an exclusion.
+      const users = {};
+      for (const u of JSON.parse((await call(f, await f.login('admin'), 'GET', '/api/v1/users')).body).users) users[u.username] = u;
+      const share = (tok, path, body) => call(f, tok, 'POST', `/api/v1/situations/${id}/${path}`, body);
+      const shared = [
+        await share(coordo, 'participants', { agency_id: users.dpj.agency_id, basis: 'safety_exception',
+          justification: 'Enfants exposés : risque sérieux et imminent.' }),
+        await share(refuge, 'information', { category: 'weapons_access', content: 'Carabine dans le garage',
+          basis: 'safety_exception', justification: 'Arme à feu : risque de mort.' }),
+        await share(refuge, 'information', { category: 'health', shared: false, reason: 'Secret médical.' }),
+        await share(coordo, 'exclusions', { user_id: users.cavac.id, reason: 'Cousine de l’agresseur.' })];
+      for (const x of shared) assert.equal(x.status, 201, x.body);
+      const infoBefore = JSON.parse((await call(f, coordo, 'GET', `/api/v1/situations/${id}/information`)).body);
+      for (const v of ['Carabine dans le garage', 'Arme à feu : risque de mort.', 'Secret médical.'])
+        assert.ok(JSON.stringify(infoBefore).includes(v), v);
+      const before = JSON.parse((await call(f, coordo, 'GET', `/api/v1/situations/${id}`)).body);
+      const beforeOther = JSON.parse((await call(f, coordo, 'GET', `/api/v1/situations/${otherId}`)).body);
+      assert.equal(before.persons.find((p) => p.ref === 'v1').safe_address, victim.safe_address);
+      assert.equal(beforeOther.justification, 'Menaces de mort : risque sérieux et imminent.');
+
+      // A consistent copy of the database and the key, then the server goes.
+      sql(f.db, `.backup '${db}'`);
+      copyFileSync(f.key, key);
+      chmodSync(key, 0o600);
+      const demoData = f.demoData;
+      await f.stop();
+      f = null;
+      const base = ['--db', db, '--key', key];
+      json(['user', 'reset-mfa', ...base, '--username', 'cavac']); // a second-factor secret too
+
+      // Every registry column holds at least one value to move.
+      const cols = cli(['rekey', '--list-columns']).trim().split('\n');
+      const countAll = () => cols.map((c) => {
+        const [table, col] = c.split('.');
+        const n = Number(sql(db, `SELECT count(*) FROM ${table} WHERE ${col} IS NOT NULL AND ${col} <> ''`));
+        assert.ok(n > 0, `${c} holds no value: the test does not cover it`);
+        return n;
+      }).reduce((x, y) => x + y, 0);
+      const total = countAll();
+      const hashesBefore = sql(db, 'SELECT id || ":" || match_hash FROM persons WHERE match_hash IS NOT NULL ORDER BY id').split('\n');
+      assert.equal(hashesBefore.length, 3, 'victim, perpetrator, and the other victim: those with a birth date');
+      const persons = sql(db, 'SELECT count(*) FROM persons');
+
+      const added = json(['key', 'add', '--key', key]);
+      const early = cliRaw(['key', 'drop-old', ...base]);
+      assert.equal(early.status, 1);
+      assert.match(early.stderr, /users\.totp_secret_enc.*run filet rekey first/);
+      const rk = json(['rekey', ...base]);
+      assert.deepEqual(Object.keys(rk).sort(), ['ok', 'reencrypted', 'rehashed', 'resealed']);
+      assert.equal(rk.reencrypted, total, 'every encrypted value of every column');
+      assert.equal(rk.rehashed, 3);
+      for (const c of cols) {
+        const [table, col] = c.split('.');
+        assert.equal(sql(db, `SELECT count(*) FROM ${table} WHERE ${col} <> '' AND ${col} NOT LIKE 'enc1:${added.key_id}:%'`), '0', c);
+      }
+      assert.equal(sql(db, 'SELECT DISTINCT match_key_id FROM persons WHERE match_hash IS NOT NULL'), added.key_id);
+      const hashesAfter = sql(db, 'SELECT id || ":" || match_hash FROM persons WHERE match_hash IS NOT NULL ORDER BY id').split('\n');
+      for (let i = 0; i < 3; i++) {
+        assert.equal(hashesAfter[i].split(':')[0], hashesBefore[i].split(':')[0]);
+        assert.notEqual(hashesAfter[i], hashesBefore[i], 'the hash changes with the key');
+      }
+      const rows = auditRows(db).filter((x) => x.startsWith('rekey|'));
+      for (const x of ['rekey|person||given_name_enc|cli|NULL', 'rekey|situation_person||safe_address_enc|cli|NULL',
+        'rekey|assessment||judgement_reason_enc|cli|NULL', 'rekey|person||match_hash|cli|NULL'])
+        assert.ok(rows.includes(x), `${x} in ${rows}`);
+      const again0 = json(['rekey', ...base]);
+      assert.deepEqual([again0.reencrypted, again0.rehashed], [0, 0], 'nothing left under the old key');
+      assert.equal(json(['key', 'drop-old', ...base]).dropped, 1);
+      assert.equal(json(['audit', 'verify', ...base]).ok, true);
+
+      // The rotated database, served with the new key alone.
+      g = await startFilet({ db, key, demoData });
+      const coordo2 = await g.login('coordo');
+      const after = await call(g, coordo2, 'GET', `/api/v1/situations/${id}`);
+      assert.equal(after.status, 200);
+      const s = JSON.parse(after.body);
+      assert.deepEqual(s, before, 'names, birth dates, address, phone, consent, judgement, triage: all read back');
+      assert.equal(s.persons.find((p) => p.ref === 'v1').given_name, 'Jeanne');
+      assert.deepEqual(JSON.parse((await call(g, coordo2, 'GET', `/api/v1/situations/${otherId}`)).body), beforeOther);
+      assert.deepEqual(JSON.parse((await call(g, coordo2, 'GET', `/api/v1/situations/${id}/information`)).body), infoBefore,
+        'shared information, its justification and the reason for withholding: all read back');
+      // The same victim and perpetrator, written differently: still a repeat.
+      const again = await call(g, await g.login('refuge'), 'POST', '/api/v1/referrals', referral([
+        { ...victim, given_name: 'JEANNE', family_name: 'lavoie' }, { ...perp, given_name: 'Jéan' }]));
+      assert.equal(again.status, 201, again.body);
+      assert.equal(JSON.parse(again.body).repeat_of, id, 'match hashes re-keyed');
+      assert.equal(sql(db, 'SELECT count(*) FROM persons'), persons, 'the known persons are found again, not added');
+      await g.stop();
+      g = null;
+      // Values no API shows (a participation's justification, an
+      // exclusion's reason) decrypt under the rotated key too: one more
+      // rotation has to decrypt every value, with the AAD of its row.
+      json(['key', 'add', '--key', key]);
+      const twice = json(['rekey', ...base]);
+      assert.equal(twice.reencrypted, countAll());
+      assert.equal(twice.rehashed, 3);
+      assert.equal(json(['key', 'drop-old', ...base]).dropped, 1);
+    } finally {
+      if (f) await f.stop();
+      if (g) await g.stop();
+      rmSync(keep, { recursive: true, force: true });
     }
   });
 });

@@ -26,16 +26,22 @@ export function cliRaw(args, { input } = {}) {
 
 // The server's clock is real time plus an offset the test controls
 // (FILET_TEST_CLOCK_FILE): f.advance(seconds), f.now().
-export async function startFilet({ demo = true, extraArgs = [] } = {}) {
+// With { db, key } it serves that existing database and key file instead
+// (no keygen, init or demo; give the first run's demoData to sign in), and
+// f.stop() leaves them in place.
+export async function startFilet({ demo = true, extraArgs = [], db: useDb, key: useKey, demoData: useDemo } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'filet-test-'));
   const clockFile = join(dir, 'clock');
   let offset = 0;
   writeFileSync(clockFile, '0');
-  const db = join(dir, 'filet.db');
-  const key = join(dir, 'key');
-  cli(['keygen', '--out', key, '--json']);
-  cli(['init', '--db', db, '--json']);
-  const demoData = JSON.parse(cli(['demo', '--db', db, '--json']));
+  const db = useDb || join(dir, 'filet.db');
+  const key = useKey || join(dir, 'key');
+  let demoData = useDemo || null;
+  if (!useDb) {
+    cli(['keygen', '--out', key, '--json']);
+    cli(['init', '--db', db, '--json']);
+    demoData = JSON.parse(cli(['demo', '--db', db, '--json']));
+  }
   const args = ['serve', '--db', db, '--key', key, '--listen', '127.0.0.1:0', '--threads', '2'];
   if (demo) args.push('--demo');
   const proc = spawn(BIN, [...args, ...extraArgs], { stdio: ['ignore', 'pipe', 'pipe'],
