@@ -66,6 +66,14 @@ static const rekey_column columns[] = {
      "SELECT id, NULL, triage_reason_enc FROM situations WHERE triage_reason_enc IS NOT NULL "
      "AND triage_reason_enc <> '' AND substr(triage_reason_enc, 1, length(?1)) <> ?1 ORDER BY id LIMIT ?2",
      "UPDATE situations SET triage_reason_enc = ?1 WHERE id = ?2"},
+    {"situations.closure_notes_enc", "situation", "situations.closure_notes", 1,
+     "SELECT id, NULL, closure_notes_enc FROM situations WHERE closure_notes_enc IS NOT NULL "
+     "AND closure_notes_enc <> '' AND substr(closure_notes_enc, 1, length(?1)) <> ?1 ORDER BY id LIMIT ?2",
+     "UPDATE situations SET closure_notes_enc = ?1 WHERE id = ?2"},
+    {"situations.transfer_note_enc", "situation", "situations.transfer_note", 1,
+     "SELECT id, NULL, transfer_note_enc FROM situations WHERE transfer_note_enc IS NOT NULL "
+     "AND transfer_note_enc <> '' AND substr(transfer_note_enc, 1, length(?1)) <> ?1 ORDER BY id LIMIT ?2",
+     "UPDATE situations SET transfer_note_enc = ?1 WHERE id = ?2"},
     {"situation_persons.due_date_enc", "situation_person", "situation_persons.due", 2,
      "SELECT situation_id, person_id, due_date_enc FROM situation_persons WHERE due_date_enc IS NOT NULL "
      "AND due_date_enc <> '' AND substr(due_date_enc, 1, length(?1)) <> ?1 "

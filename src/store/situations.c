@@ -325,6 +325,57 @@ int store_situation_triage(store_conn *c, const char *id, long long version, con
     return rc == STORE_NOTFOUND ? STORE_CONFLICT : rc;
 }
 
+int store_situation_close(store_conn *c, const char *id, long long version, const char *reason,
+                          const char *notes_enc, const char *transfer_enc, const char *yesterday)
+{
+    sqlite3_stmt *st;
+    char now[32];
+    int rc = sql_prepare(c, "UPDATE situations SET status = 'closed', close_reason = ?, closure_notes_enc = ?, "
+                            "transfer_note_enc = ?, closed_at = ?, updated_at = ?, version = version + 1 "
+                            "WHERE id = ? AND version = ? AND status <> 'closed'", &st);
+    if (rc)
+        return rc;
+    now_text(now, sizeof(now));
+    sql_bind_texts(st, 1, 1, reason);
+    sql_bind_text_or_null(st, 2, notes_enc);
+    sql_bind_text_or_null(st, 3, transfer_enc);
+    sql_bind_texts(st, 4, 3, now, now, id);
+    sqlite3_bind_int64(st, 7, version);
+    rc = sql_exec_changed(c, st, "situation_close");
+    if (rc != STORE_OK)
+        return rc == STORE_NOTFOUND ? STORE_CONFLICT : rc;
+    /* Need to know ends with the situation (the referrer keeps the record). */
+    rc = sql_prepare(c, "UPDATE participations SET ends_on = ? WHERE situation_id = ? AND basis <> 'referrer' "
+                        "AND (ends_on IS NULL OR ends_on > ?)", &st);
+    if (rc)
+        return rc;
+    sql_bind_texts(st, 1, 3, yesterday, id, yesterday);
+    return sql_exec_done(c, st, "participations_end_at_close");
+}
+
+int store_situation_closure(store_conn *c, arena *a, const char *id, const char **reason,
+                            const char **closed_at, const char **notes_enc, const char **transfer_enc)
+{
+    sqlite3_stmt *st;
+    int rc = sql_prepare(c, "SELECT close_reason, closed_at, closure_notes_enc, transfer_note_enc "
+                            "FROM situations WHERE id = ?", &st);
+    if (rc)
+        return rc;
+    sql_bind_texts(st, 1, 1, id);
+    int s = sqlite3_step(st);
+    if (s == SQLITE_ROW) {
+        *reason = col_a(a, st, 0);
+        *closed_at = col_a(a, st, 1);
+        *notes_enc = col_a(a, st, 2);
+        *transfer_enc = col_a(a, st, 3);
+        rc = STORE_OK;
+    } else {
+        rc = s == SQLITE_DONE ? STORE_NOTFOUND : sql_rc(c->db, s, "situation_closure");
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
 int store_situation_touch_version(store_conn *c, const char *id)
 {
     sqlite3_stmt *st;

@@ -103,6 +103,14 @@ int store_situations_visible_each(store_conn *c, arena *a, const char *territory
 int store_situation_triage(store_conn *c, const char *id, long long version, const char *route,
                            const char *reason_enc, const char *user_id);
 int store_situation_touch_version(store_conn *c, const char *id);
+/* Closes the situation if version matches (STORE_CONFLICT otherwise, or if
+ * already closed) and ends every participation but the referrer's the day
+ * before today: only the referrer and the coordinators keep access. */
+int store_situation_close(store_conn *c, const char *id, long long version, const char *reason,
+                          const char *notes_enc, const char *transfer_enc, const char *yesterday);
+/* The closure record, NULL fields when open. */
+int store_situation_closure(store_conn *c, arena *a, const char *id, const char **reason,
+                            const char **closed_at, const char **notes_enc, const char **transfer_enc);
 
 int store_relationship_add(store_conn *c, const char *situation_id, const char *from_person,
                            const char *to_person, const char *kind);

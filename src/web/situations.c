@@ -722,6 +722,17 @@ json_t *situation_view(req *r, const char *id, int *status)
         return NULL;
     }
     json_object_set_new(o, "relationships", rels);
+    if (strcmp(s.status, "closed") == 0) {
+        const char *reason = NULL, *closed_at = NULL, *notes = NULL, *transfer = NULL;
+        if (store_situation_closure(c, r->a, id, &reason, &closed_at, &notes, &transfer) == STORE_OK) {
+            const char *n = dec(r, aad(r, "situations.closure_notes", id, NULL), notes);
+            const char *t = dec(r, aad(r, "situations.transfer_note", id, NULL), transfer);
+            json_object_set_new(o, "closure", json_pack("{s:s,s:s,s:o,s:o}", "reason", reason ? reason : "",
+                                                        "at", closed_at ? closed_at : "",
+                                                        "notes", n ? json_string(n) : json_null(),
+                                                        "transfer_note", t ? json_string(t) : json_null()));
+        }
+    }
     json_object_set_new(o, "history", history);
     json_t *info = information_view(r, id);
     if (!info) {
@@ -1224,4 +1235,75 @@ int api_alerts(req *r)
         }
     }
     return resp_json(r, 200, json_pack("{s:o}", "alerts", x.list));
+}
+
+/* --- closure --- */
+
+static const char *const close_reasons[] = {"risk_reduced", "relocated", "unreachable",
+                                            "moved_out_of_territory", "other", NULL};
+
+/* POST /api/v1/situations/{id}/close {reason, version, notes?, transfer_note?}
+ * The coordinator closes; the 12-month repeat window starts; every
+ * participation but the referrer's ends. */
+int api_situation_close(req *r)
+{
+    static const char *const allowed[] = {"reason", "version", "notes", "transfer_note", NULL};
+    const char *sid = req_param(r, 0), *unknown = NULL;
+    store_situation_access acc;
+    json_t *b = NULL;
+    if (!situation_allowed(r, sid, VERB_READ, &acc))
+        return situation_not_visible(r, sid);
+    if (!situation_allowed(r, sid, VERB_DECIDE, &acc))
+        return auth_refuse(r, "situation", sid, 0);
+    if (json_body(r, &b) != 0)
+        return 0;
+    if (json_body_check_keys(b, allowed, &unknown) != 0) {
+        json_decref(b);
+        return resp_error(r, 400, "unknown_field", N_("The request could not be understood."));
+    }
+    const char *reason = str(b, "reason"), *notes = str(b, "notes"), *transfer = str(b, "transfer_note");
+    json_t *ver = json_object_get(b, "version");
+    int ok = 0;
+    for (size_t i = 0; reason && close_reasons[i]; i++)
+        ok |= strcmp(reason, close_reasons[i]) == 0;
+    const char *why = !ok ? N_("Choose the reason for closing.")
+                    : !json_is_integer(ver) ? N_("The request could not be understood.")
+                    : (strcmp(reason, "moved_out_of_territory") == 0 && (!transfer || !*transfer))
+                          ? N_("Write the transfer note for the receiving territory.")
+                          : NULL;
+    if (why) {
+        json_decref(b);
+        return resp_json(r, 422, json_pack("{s:{s:s,s:s}}", "error", "code", "closure_refused", "message",
+                                           req_tr(r, why)));
+    }
+    long long version = json_integer_value(ver);
+    const char *notes_enc = enc(r, aad(r, "situations.closure_notes", sid, NULL), notes);
+    const char *transfer_enc = enc(r, aad(r, "situations.transfer_note", sid, NULL), transfer);
+    reason = arena_strdup(r->a, reason);
+    json_decref(b);
+    char yesterday[11];
+    time_t y = clock_now() - 86400;
+    char t[32];
+    time_rfc3339(y, t, sizeof(t));
+    memcpy(yesterday, t, 10);
+    yesterday[10] = '\0';
+    store_conn *c = req_db(r);
+    if (store_write_begin(c) != STORE_OK)
+        return -1;
+    audit_event e;
+    auth_event(r, &e, "update", "situation", sid, "status,close_reason,closure_notes,transfer_note");
+    int rc = store_situation_close(c, sid, version, reason, notes_enc, transfer_enc, yesterday);
+    if (rc == STORE_OK)
+        rc = store_situation_event_add(c, sid, r->user.id, r->user.agency_id, "closed", reason);
+    if (rc == STORE_OK)
+        rc = audit_append(c, &r->app->keys, &e);
+    if (rc != STORE_OK || store_write_commit(c) != STORE_OK) {
+        store_write_rollback(c);
+        if (rc == STORE_CONFLICT)
+            return resp_error(r, 409, "stale_version",
+                              N_("Someone changed this situation since you opened it. Reload it and try again."));
+        return -1;
+    }
+    return resp_json(r, 200, json_pack("{s:s,s:s,s:I}", "id", sid, "status", "closed", "version",
+                                       (json_int_t)(version + 1)));
 }

@@ -484,6 +484,11 @@ describe('administrative command line', () => {
         justification: 'Menaces de mort : risque sérieux et imminent.' }));
       assert.equal(other.status, 201, other.body);
       const otherId = JSON.parse(other.body).situation_id;
+      // Closed, moved out of the territory: closure notes and a transfer note.
+      const otherVersion = JSON.parse((await call(f, coordo, 'GET', `/api/v1/situations/${otherId}`)).body).version;
+      const closed = await call(f, coordo, 'POST', `/api/v1/situations/${otherId}/close`, { reason: 'moved_out_of_territory',
+        version: otherVersion, notes: 'Partie chez sa sœur.', transfer_note: 'Transmis à la cellule de Québec.' });
+      assert.equal(closed.status, 200, closed.body);
       assert.equal((await call(f, refuge, 'PUT', '/api/v1/drafts/referral-new', { summary: 'à compléter' })).status, 204);
       // Sharing: a participation's justification, information shared (with
       // a justification) and withheld (with a reason), an exclusion.

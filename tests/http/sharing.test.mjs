@@ -173,3 +173,34 @@ describe('need-to-know sharing', () => {
       assert.equal(raw.indexOf(Buffer.from(s)), -1, s);
   });
 });
+
+describe('closure ends need to know', () => {
+  let f;
+  before(async () => { f = await startFilet(); });
+  after(async () => { await f.stop(); });
+
+  it('only the referrer and the coordinators keep access once closed', async () => {
+    const tok = {};
+    for (const u of ['refuge', 'coordo', 'dpj', 'admin']) tok[u] = await f.login(u);
+    const as = (u) => ({ ...J, Authorization: `Bearer ${tok[u]}` });
+    const users = Object.fromEntries(JSON.parse((await request(f.port, { path: '/api/v1/users', headers: as('admin') })).body).users.map((u) => [u.username, u]));
+    const S = JSON.parse((await request(f.port, { method: 'POST', path: '/api/v1/referrals', headers: as('refuge'),
+      body: JSON.stringify({ summary: 'x', consent: { status: 'given' }, perpetrator_unknown: true, persons: [{ role: 'victim', given_name: 'A' }] }) })).body).situation_id;
+    await request(f.port, { method: 'POST', path: `/api/v1/situations/${S}/participants`, headers: as('coordo'),
+      body: JSON.stringify({ agency_id: users.dpj.agency_id, basis: 'safety_exception', justification: 'risque' }) });
+    assert.equal((await request(f.port, { path: `/api/v1/situations/${S}`, headers: as('dpj') })).status, 200);
+    const close = (u, body) => request(f.port, { method: 'POST', path: `/api/v1/situations/${S}/close`, headers: as(u), body: JSON.stringify(body) });
+    const v = JSON.parse((await request(f.port, { path: `/api/v1/situations/${S}`, headers: as('coordo') })).body).version;
+    assert.equal((await close('refuge', { reason: 'risk_reduced', version: v })).status, 403);
+    assert.equal((await close('coordo', { reason: 'moved_out_of_territory', version: v })).status, 422, 'a transfer note is needed');
+    assert.equal((await close('coordo', { reason: 'risk_reduced', version: v - 1 })).status, 409);
+    const ok = await close('coordo', { reason: 'risk_reduced', version: v, notes: 'Risque sous le seuil depuis trois mois.' });
+    assert.equal(ok.status, 200);
+    assert.equal((await request(f.port, { path: `/api/v1/situations/${S}`, headers: as('dpj') })).status, 404, 'participation ended');
+    const rec = JSON.parse((await request(f.port, { path: `/api/v1/situations/${S}`, headers: as('refuge') })).body);
+    assert.equal(rec.status, 'closed');
+    assert.equal(rec.closure.reason, 'risk_reduced');
+    assert.equal((await request(f.port, { path: `/api/v1/situations/${S}`, headers: as('coordo') })).status, 200);
+    assert.equal((await close('coordo', { reason: 'other', version: v + 1 })).status, 409, 'already closed');
+  });
+});
