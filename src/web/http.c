@@ -129,6 +129,11 @@ static void page_common(req *r, json_t *data, const char *title)
                               "agency", r->agency.name, "is_admin", strcmp(r->user.role, "admin") == 0,
                               "is_auditor", strcmp(r->user.role, "auditor") == 0,
                               "enrolled", strcmp(r->sess.stage, "full") == 0);
+        /* Navigation: situations for the cell roles, triage for coordinators. */
+        int coordinator = strcmp(r->user.role, "coordinator") == 0;
+        json_object_set_new(u, "is_coordinator", json_boolean(coordinator));
+        json_object_set_new(u, "is_cell", json_boolean(coordinator || strcmp(r->user.role, "representative") == 0 ||
+                                                        strcmp(r->user.role, "practitioner") == 0));
         json_object_set_new(data, "me", u);
         json_object_set_new(data, "csrf", json_string(r->sess.csrf));
         /* For the "stay signed in" warning (static/app.js). */

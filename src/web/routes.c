@@ -10,6 +10,7 @@
 #include "web/auth.h"
 #include "web/http.h"
 #include "web/pages.h"
+#include "web/situation_pages.h"
 #include "web/sharing.h"
 #include "web/situations.h"
 
@@ -80,6 +81,19 @@ const route app_routes[] = {
     {"POST", "/api/v1/situations/{id}/close", (void *)api_situation_close, 0},
     {"GET", "/api/v1/triage", (void *)api_triage_queue, 0},
     {"GET", "/api/v1/alerts", (void *)api_alerts, 0},
+
+    /* situation pages (situation_pages.c): the list, the referral form, the
+     * situation with the coordinator's triage, the one-screen assessment,
+     * the triage queue; each handler asks the policy as the API does */
+    {"GET", "/situations", (void *)page_situations, 0},
+    {"GET", "/referrals/new", (void *)page_referral_new, 0},
+    {"POST", "/referrals", (void *)page_referral_create, 0},
+    {"GET", "/situations/{id}", (void *)page_situation, 0},
+    {"POST", "/situations/{id}/triage", (void *)page_situation_triage, 0},
+    {"POST", "/situations/{id}/assessments/{aid}/approve", (void *)page_assessment_approve, 0},
+    {"GET", "/situations/{id}/assess", (void *)page_assess, 0},
+    {"POST", "/situations/{id}/assess", (void *)page_assess_post, 0},
+    {"GET", "/triage", (void *)page_triage, 0},
 
     /* need-to-know sharing (sharing.c) */
     {"GET", "/api/v1/situations/{id}/participants", (void *)api_participants, 0},

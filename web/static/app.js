@@ -62,3 +62,53 @@
     });
   });
 })();
+
+/* 3. The assessment form (data-levels): a running count and level while
+ *    items are answered - display only, the server's score is the truth. */
+(function () {
+  'use strict';
+  var form = document.querySelector('form[data-levels]');
+  var box = document.getElementById('running');
+  if (!form || !box) return;
+  var levels;
+  try { levels = JSON.parse(form.getAttribute('data-levels') || '[]'); } catch (e) { return; }
+  if (!levels.length) return;
+  var criticalLevel = form.getAttribute('data-critical-level');
+  function rank(id) {
+    for (var i = 0; i < levels.length; i++) if (levels[i].id === id) return i;
+    return -1;
+  }
+  function set(sel, text) {
+    var el = box.querySelector(sel);
+    if (el) el.textContent = String(text);
+    return el;
+  }
+  function update() {
+    var score = 0, yes = 0, critical = false;
+    Array.prototype.forEach.call(form.querySelectorAll('input[type=radio][data-weight]:checked'), function (el) {
+      yes++;
+      score += parseInt(el.getAttribute('data-weight') || '0', 10) || 0;
+      if (el.hasAttribute('data-critical')) critical = true;
+    });
+    var answered = form.querySelectorAll('fieldset.item input[type=radio]:checked').length;
+    var at = 0;
+    for (var i = 0; i < levels.length; i++) if (score >= levels[i].min) at = i;
+    if (critical && rank(criticalLevel) > at) at = rank(criticalLevel);
+    set('[data-score]', score);
+    set('[data-yes]', yes);
+    set('[data-answered]', answered);
+    var badge = set('[data-level]', levels[at].label);
+    if (badge) badge.className = 'risk risk-' + levels[at].id;
+  }
+  form.addEventListener('change', update);
+  update();
+  box.hidden = false;
+})();
+
+/* 4. A refused form: the keyboard starts at the list of problems, whose
+ *    links lead to each field. */
+(function () {
+  'use strict';
+  var summary = document.querySelector('.error-summary[tabindex="-1"]');
+  if (summary && typeof summary.focus === 'function') summary.focus();
+})();

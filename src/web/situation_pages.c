@@ -1,0 +1,1237 @@
+/*
+ * situation_pages.c - the HTML pages of the situations, on the same
+ * functions as the JSON API (web/situations.c):
+ *
+ *   GET  /situations                  the situations the caller may see
+ *   GET  /referrals/new, POST /referrals   the referral form
+ *   GET  /situations/{id}             the situation; triage for the coordinator
+ *   POST /situations/{id}/triage      the coordinator's decision (api_triage)
+ *   POST /situations/{id}/assessments/{aid}/approve   (api_assessment_approve)
+ *   GET  /situations/{id}/assess, POST   the one-screen risk assessment
+ *   GET  /triage                      the coordinator's queue
+ *
+ * Access: each handler asks the policy exactly as the API handler does
+ * before it reads or writes (a situation the caller may not see is a 404,
+ * recorded), then calls the shared function. Forms are turned into the
+ * API's JSON body, so the rules a referral or an assessment must meet live
+ * in one place; refused forms come back (422) with every problem listed at
+ * the top and next to its field, and everything typed kept.
+ *
+ * Everything works without JavaScript; static/app.js only adds the running
+ * score of the assessment (display only: the server's score is the truth).
+ */
+#include "web/situation_pages.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/dates.h"
+#include "core/instrument.h"
+#include "lib/id.h"
+#include "lib/log.h"
+#include "store/situations.h"
+#include "web/auth.h"
+#include "web/situations.h"
+#include "web/vocab.h"
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+#define NOT_FOUND_MSG N_("The page you asked for does not exist or is not available to you.")
+#define BAD_REQUEST_MSG N_("The request could not be understood.")
+/* The message situations.c gives when no perpetrator is named: on the
+ * form it belongs next to the perpetrator's row. */
+#define PERP_MISSING_MSG N_("Name the person who uses violence, or tick that they are unknown.")
+#define DRAFT_KEY "referral-new"
+
+/* --- vocabulary: ids of the API and their labels (msgids) --- */
+
+typedef struct label {
+    const char *id, *msgid;
+} label;
+
+static const label status_labels[] = {
+    {"referred", N_("Referred, awaiting triage")},
+    {"triaged", N_("Triaged")},
+    {"active", N_("Active")},
+    {"closed", N_("Closed")},
+};
+
+static const label route_labels[] = {
+    {"urgent_cell", N_("Urgent cell")},
+    {"conference", N_("Scheduled conference")},
+    {"clinical_concertation", N_("Clinical concertation")},
+    {"single_agency", N_("Single-agency follow-up with advice")},
+    {"not_retained", N_("Not retained")},
+};
+
+static const label route_hints[] = {
+    {"urgent_cell", N_("Convene the cell within 24 to 72 hours.")},
+    {"conference", N_("At the next scheduled meeting of the cell.")},
+    {"clinical_concertation",
+     N_("A complex situation (mental health, addiction, child maltreatment), discussed further upstream.")},
+    {"single_agency", N_("One agency follows up, with the cell's advice.")},
+    {"not_retained", N_("The cell does not take the situation up: say why.")},
+};
+
+static const label role_labels[] = {
+    {"victim", N_("Victim")},
+    {"perpetrator", N_("Person who uses violence")},
+    {"child", N_("Child")},
+    {"relative", N_("Relative")},
+    {"new_partner", N_("New partner")},
+};
+
+/* The referral form's answers, and how the situation page states them. */
+static const label consent_choices[] = {
+    {"given", N_("Yes, consent given")},
+    {"refused", N_("No, consent refused")},
+    {"not_sought", N_("Not sought (for example: danger, or the victim cannot be reached)")},
+};
+
+static const label consent_states[] = {
+    {"given", N_("Consent given")},
+    {"refused", N_("Consent refused")},
+    {"not_sought", N_("Consent not sought")},
+};
+
+static const label basis_labels[] = {
+    {"consent", N_("Consent of the victim")},
+    {"safety_exception", N_("Safety exception")},
+    {"duty_to_report", N_("Duty to report")},
+    {"court_order", N_("Court order")},
+};
+
+/* Plain-language explanations, citing Quebec law. */
+static const label basis_explains[] = {
+    {"consent", N_("The victim agreed to the sharing. Respect the scope and the conditions given above.")},
+    {"safety_exception",
+     N_("Without consent, when there is a serious risk of death or serious injury to an identifiable person or group, "
+        "with a sense of urgency (Quebec: Act respecting access to documents held by public bodies, A-2.1 s. 59.1; "
+        "Act respecting the protection of personal information in the private sector, P-39.1 s. 18.1; "
+        "Youth Protection Act s. 72.8). Share only what is needed to prevent the harm.")},
+    {"duty_to_report",
+     N_("The law obliges you to report: the security or development of a child is or may be considered to be "
+        "in danger (Youth Protection Act s. 39).")},
+    {"court_order", N_("A court or a judge ordered the information to be disclosed.")},
+};
+
+static const label criteria_labels[] = {
+    {"visible_high_risk", N_("Visible high risk")},
+    {"professional_judgement", N_("Professional judgement")},
+    {"potential_escalation", N_("Potential escalation")},
+    {"repeat", N_("Repeat within 12 months")},
+    {"critical_item", N_("Critical risk factor")},
+};
+
+static const label complexity_labels[] = {
+    {"mental_health", N_("Mental health problems")},
+    {"addiction", N_("Addiction")},
+    {"child_maltreatment", N_("Child maltreatment")},
+};
+
+static const label urgency_labels[] = {
+    {"separation", N_("Separation under way or announced")},
+    {"release_from_custody", N_("Release from custody")},
+    {"court_date", N_("Court date coming")},
+    {"imminent_threat", N_("Imminent threat")},
+};
+
+/* Sectors a victim most often asks to keep out ("not to: ..."). */
+static const char *const excluded_ids[] = {"police", "justice", "probation", "perpetrator_programme",
+                                           "child_protection"};
+
+static const char *const month_names[12] = {
+    N_("January"), N_("February"), N_("March"),     N_("April"),   N_("May"),      N_("June"),
+    N_("July"),    N_("August"),   N_("September"), N_("October"), N_("November"), N_("December"),
+};
+
+/* The translated label of id in t, or id itself when unknown. */
+static const char *label_of(req *r, const label *t, size_t n, const char *id)
+{
+    for (size_t i = 0; id && i < n; i++)
+        if (strcmp(t[i].id, id) == 0)
+            return req_tr(r, t[i].msgid);
+    return id ? id : "";
+}
+
+#define LABEL(r, table, id) label_of((r), (table), COUNT(table), (id))
+
+/* Short hands for the page data. */
+static const char *jstr(json_t *o, const char *key)
+{
+    return json_string_value(json_object_get(o, key));
+}
+
+static void set_text(json_t *o, const char *key, const char *text)
+{
+    json_object_set_new(o, key, json_string(text ? text : ""));
+}
+
+static void add_text(json_t *list, const char *text)
+{
+    json_array_append_new(list, json_string(text ? text : ""));
+}
+
+/* "23 January 2025" ("1er janvier 2025" in French) from a date or an
+ * RFC 3339 time; "" for nothing, the text itself when it is not a date. */
+static const char *date_text(req *r, const char *iso)
+{
+    char day[11];
+    int y, m, d;
+    if (!iso || strlen(iso) < 10)
+        return iso ? iso : "";
+    memcpy(day, iso, 10);
+    day[10] = '\0';
+    if (date_parse(day, &y, &m, &d) != 0)
+        return iso;
+    int fr = strcmp(r->lang, "fr") == 0;
+    return arena_printf(r->a, "%d%s %s %d", d, fr && d == 1 ? "er" : "", req_tr(r, month_names[m - 1]), y);
+}
+
+/* How long a referral has waited, in the largest sensible unit. */
+static const char *waiting_text(req *r, long minutes)
+{
+    char n[32];
+    if (minutes < 60) {
+        snprintf(n, sizeof(n), "%ld", minutes < 0 ? 0 : minutes);
+        return req_tr1(r, N_("{1} min"), n);
+    }
+    if (minutes < 48 * 60) {
+        snprintf(n, sizeof(n), "%ld", minutes / 60);
+        return req_tr1(r, N_("{1} h"), n);
+    }
+    snprintf(n, sizeof(n), "%ld", minutes / (24 * 60));
+    return req_tr1(r, N_("{1} days"), n);
+}
+
+/* {"id": level, "label": its label in the instrument} for a risk badge. */
+static json_t *level_badge(req *r, const char *ins_id, int version, const char *level)
+{
+    const instrument *ins = ins_id ? instrument_set_find(r->app->instruments, ins_id, version) : NULL;
+    const char *text = level;
+    for (size_t i = 0; ins && level && i < ins->nlevels; i++)
+        if (strcmp(ins->levels[i].id, level) == 0)
+            text = instrument_text_get(&ins->levels[i].label, r->lang);
+    return json_pack("{s:s,s:s}", "id", level ? level : "", "label", text ? text : "");
+}
+
+/* Translated labels of an array of criteria ids. */
+static json_t *criteria_texts(req *r, json_t *ids)
+{
+    json_t *out = json_array(), *v;
+    size_t i;
+    json_array_foreach(ids, i, v) {
+        json_array_append_new(out, json_string(LABEL(r, criteria_labels, json_string_value(v))));
+    }
+    return out;
+}
+
+static const char *agency_name(req *r, const char *id)
+{
+    store_agency ag;
+    if (id && store_agency_by_id(req_db(r), id, &ag) == STORE_OK)
+        return arena_strdup(r->a, ag.name);
+    return "";
+}
+
+/* A form value, or NULL when absent or only blanks. */
+static const char *val(const form *f, const char *name)
+{
+    const char *v = form_get(f, name);
+    if (!v)
+        return NULL;
+    for (const char *p = v; *p; p++)
+        if (*p != ' ' && *p != '\t' && *p != '\r' && *p != '\n')
+            return v;
+    return NULL;
+}
+
+static int ticked(const form *f, const char *name)
+{
+    const char *v = form_get(f, name);
+    return v && *v;
+}
+
+static const char *typed(const form *f, const char *name)
+{
+    const char *v = form_get(f, name);
+    return v ? v : "";
+}
+
+/* A whole number typed in a form, as JSON: an integer when it is one, else
+ * the text itself (the shared rules then refuse it with their message). */
+static json_t *number_json(const char *v)
+{
+    char *end = NULL;
+    long n = strtol(v, &end, 10);
+    while (end && (*end == ' ' || *end == '\t'))
+        end++;
+    if (end && end != v && *end == '\0')
+        return json_integer(n);
+    return json_string(v);
+}
+
+/* Adds message to errors[key] (joined when a field has several), and a
+ * link to the field to the summary. */
+static void add_problem(req *r, json_t *errors, json_t *summary, const char *key, const char *href,
+                        const char *message)
+{
+    const char *had = json_string_value(json_object_get(errors, key));
+    json_object_set_new(errors, key, json_string(had ? arena_printf(r->a, "%s %s", had, message) : message));
+    json_array_append_new(summary, json_pack("{s:s,s:s}", "href", arena_printf(r->a, "#%s", href), "message", message));
+}
+
+/* ------------------------------------------------------------ the list */
+
+typedef struct latest {
+    const char *instrument_id, *level;
+    int version;
+} latest;
+
+static int latest_cb(void *ctx, const store_assessment *a)
+{
+    latest *l = ctx;
+    l->instrument_id = a->instrument_id;
+    l->version = a->instrument_version;
+    l->level = a->level;
+    return 0;
+}
+
+typedef struct list_ctx {
+    req *r;
+    json_t *rows;
+    int failed;
+} list_ctx;
+
+static int list_row_cb(void *ctx, const store_situation *s)
+{
+    list_ctx *x = ctx;
+    req *r = x->r;
+    latest l = {0};
+    if (store_assessments_each(req_db(r), r->a, s->id, latest_cb, &l) != STORE_OK) {
+        x->failed = 1;
+        return 1;
+    }
+    json_t *row = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:b}", "id", s->id, "status", s->status, "status_label",
+                            LABEL(r, status_labels, s->status), "created_at", s->created_at ? s->created_at : "",
+                            "created_text", date_text(r, s->created_at), "agency",
+                            agency_name(r, s->referring_agency_id), "mine",
+                            strcmp(s->referring_agency_id, r->user.agency_id) == 0);
+    if (s->triage_route)
+        json_object_set_new(row, "route_label", json_string(LABEL(r, route_labels, s->triage_route)));
+    if (l.level)
+        json_object_set_new(row, "level", level_badge(r, l.instrument_id, l.version, l.level));
+    json_array_append_new(x->rows, row);
+    return 0;
+}
+
+/* GET /situations: the same rows as GET /api/v1/situations, no more. */
+int page_situations(req *r)
+{
+    char now[32];
+    int cell = strcmp(r->user.role, "admin") != 0 && strcmp(r->user.role, "auditor") != 0;
+    int coordinator = strcmp(r->user.role, "coordinator") == 0;
+    policy_target t = {.type = OBJ_REFERRAL, .territory_id = r->agency.territory_id};
+    list_ctx x = {.r = r, .rows = json_array()};
+    time_rfc3339(clock_now(), now, sizeof(now));
+    now[10] = '\0';
+    /* Admins and auditors see no situation: an empty list that says so. */
+    if (cell && (store_situations_visible_each(req_db(r), r->a, r->agency.territory_id, coordinator,
+                                               r->user.agency_id, r->user.id, now, list_row_cb, &x) != STORE_OK ||
+                 x.failed)) {
+        json_decref(x.rows);
+        return -1;
+    }
+    if (auth_audit(r, "read", "situation_list", "", "") != 0) {
+        json_decref(x.rows);
+        return -1;
+    }
+    json_t *d = json_pack("{s:o,s:b,s:b,s:b}", "situations", x.rows, "no_content", !cell, "coordinator",
+                          coordinator, "can_refer", policy_check(&r->who, VERB_CREATE, &t));
+    return resp_page(r, 200, "situations", N_("Situations"), d);
+}
+
+/* ------------------------------------------------------- the referral */
+
+/* The person rows of the form: enough for most situations; blank rows are
+ * left out. */
+#define CHILD_ROWS 4
+#define OTHER_ROWS 2
+#define ROW_VICTIM 0
+#define ROW_PERP 1
+#define ROW_CHILD0 2
+#define ROW_UNBORN (ROW_CHILD0 + CHILD_ROWS)
+#define ROW_OTHER0 (ROW_UNBORN + 1)
+#define ROWS (ROW_OTHER0 + OTHER_ROWS)
+
+/* What a row offers. */
+#define F_GIVEN 1u
+#define F_FAMILY 2u
+#define F_BIRTH 4u
+#define F_ADDRESS 8u
+#define F_PHONE 16u
+#define F_DUE 32u
+#define F_UNBORN 64u
+#define F_CHILD_OF 128u
+#define F_STEP 256u
+#define F_ROLE 512u
+
+static const struct pfield {
+    unsigned bit;
+    const char *name, *label, *type, *help;
+} pfields[] = {
+    {F_GIVEN, "given_name", N_("First name"), "text", NULL},
+    {F_FAMILY, "family_name", N_("Last name"), "text", NULL},
+    {F_BIRTH, "birth_date", N_("Birth date"), "date", NULL},
+    {F_ADDRESS, "safe_address", N_("Safe address"), "text",
+     N_("Where the victim can be reached safely. Shown only to your agency and the coordinators.")},
+    {F_PHONE, "safe_phone", N_("Safe phone number"), "tel", N_("A number where a call puts no one in danger.")},
+    {F_DUE, "due_date", N_("Due date"), "date", NULL},
+};
+
+static const struct pcheck {
+    unsigned bit;
+    const char *name, *label;
+} pchecks[] = {
+    {F_UNBORN, "unborn", N_("A pregnancy is under way")},
+    {F_CHILD_OF, "child_of_perpetrator", N_("Child of the person who uses violence")},
+    {F_STEP, "stepchild", N_("Stepchild: the child of only one of the partners")},
+};
+
+static unsigned row_fields(int row)
+{
+    if (row == ROW_VICTIM)
+        return F_GIVEN | F_FAMILY | F_BIRTH | F_ADDRESS | F_PHONE;
+    if (row == ROW_PERP)
+        return F_GIVEN | F_FAMILY | F_BIRTH;
+    if (row < ROW_UNBORN)
+        return F_GIVEN | F_FAMILY | F_BIRTH | F_CHILD_OF | F_STEP;
+    if (row == ROW_UNBORN)
+        return F_UNBORN | F_DUE | F_CHILD_OF;
+    return F_ROLE | F_GIVEN | F_FAMILY | F_BIRTH | F_PHONE;
+}
+
+static const char *row_role(int row)
+{
+    return row == ROW_VICTIM ? "victim" : row == ROW_PERP ? "perpetrator" : row < ROW_OTHER0 ? "child" : NULL;
+}
+
+static const char *pname(req *r, int row, const char *field)
+{
+    return arena_printf(r->a, "p%d_%s", row, field);
+}
+
+/* The API's referral body from the form; rowmap[i] is the form row of
+ * persons[i]. */
+static json_t *referral_body(req *r, const form *f, int rowmap[ROWS], size_t *npersons)
+{
+    json_t *b = json_object(), *persons = json_array();
+    *npersons = 0;
+    json_object_set_new(b, "summary", json_string(typed(f, "summary")));
+    for (int row = 0; row < ROWS; row++) {
+        unsigned bits = row_fields(row);
+        json_t *p = json_object();
+        int any = 0;
+        for (size_t k = 0; k < COUNT(pfields); k++) {
+            const char *v = (bits & pfields[k].bit) ? val(f, pname(r, row, pfields[k].name)) : NULL;
+            if (v) {
+                json_object_set_new(p, pfields[k].name, json_string(v));
+                any = 1;
+            }
+        }
+        for (size_t k = 0; k < COUNT(pchecks); k++)
+            if ((bits & pchecks[k].bit) && ticked(f, pname(r, row, pchecks[k].name))) {
+                json_object_set_new(p, pchecks[k].name, json_true());
+                any = 1;
+            }
+        const char *role = row_role(row);
+        if (bits & F_ROLE) {
+            role = val(f, pname(r, row, "role"));
+            any |= role != NULL;
+        }
+        /* The victim's row always goes (its problems are shown); others
+         * only when something was typed or ticked. */
+        if (row != ROW_VICTIM && !any) {
+            json_decref(p);
+            continue;
+        }
+        if (row == ROW_UNBORN)
+            json_object_set_new(p, "unborn", json_true());
+        if (role)
+            json_object_set_new(p, "role", json_string(role));
+        json_object_set_new(p, "ref", json_string(arena_printf(r->a, "p%d", row)));
+        rowmap[(*npersons)++] = row;
+        json_array_append_new(persons, p);
+    }
+    json_object_set_new(b, "persons", persons);
+    if (ticked(f, "perpetrator_unknown"))
+        json_object_set_new(b, "perpetrator_unknown", json_true());
+
+    json_t *c = json_object(), *ex = json_array();
+    const char *v;
+    if ((v = val(f, "consent_status")))
+        json_object_set_new(c, "status", json_string(v));
+    if ((v = val(f, "consent_scope")))
+        json_object_set_new(c, "scope", json_string(v));
+    if ((v = val(f, "consent_conditions")))
+        json_object_set_new(c, "conditions", json_string(v));
+    for (size_t i = 0; i < COUNT(excluded_ids); i++)
+        if (ticked(f, arena_printf(r->a, "excluded_%s", excluded_ids[i])))
+            json_array_append_new(ex, json_string(excluded_ids[i]));
+    json_object_set_new(c, "excluded_sectors", ex);
+    json_object_set_new(b, "consent", c);
+    if ((v = val(f, "legal_basis")))
+        json_object_set_new(b, "legal_basis", json_string(v));
+    if ((v = val(f, "justification")))
+        json_object_set_new(b, "justification", json_string(v));
+    if ((v = val(f, "incidents_12m")))
+        json_object_set_new(b, "incidents_12m", number_json(v));
+    json_t *cx = json_object(), *ur = json_object();
+    for (size_t i = 0; i < COUNT(complexity_labels); i++)
+        json_object_set_new(cx, complexity_labels[i].id,
+                            json_boolean(ticked(f, arena_printf(r->a, "cx_%s", complexity_labels[i].id))));
+    for (size_t i = 0; i < COUNT(urgency_labels); i++)
+        json_object_set_new(ur, urgency_labels[i].id,
+                            json_boolean(ticked(f, arena_printf(r->a, "ur_%s", urgency_labels[i].id))));
+    json_object_set_new(b, "complexity", cx);
+    json_object_set_new(b, "urgency", ur);
+    return b;
+}
+
+/* The form field (its id) a problem of referral_create belongs to. */
+static const char *referral_error_key(req *r, const char *field, const char *message, const int *rowmap,
+                                      size_t npersons)
+{
+    static const char *const top[] = {"summary", "legal_basis", "justification", "incidents_12m"};
+    if (!field)
+        return "summary";
+    for (size_t i = 0; i < COUNT(top); i++)
+        if (strcmp(field, top[i]) == 0)
+            return top[i];
+    if (strcmp(field, "consent.status") == 0)
+        return "consent_status";
+    if (strncmp(field, "consent.", 8) == 0)
+        return "excluded_sectors";
+    if (strcmp(field, "persons") == 0)
+        return message && strcmp(message, req_tr(r, PERP_MISSING_MSG)) == 0 ? "p1_given_name" : "p0_given_name";
+    if (strncmp(field, "persons[", 8) == 0) {
+        char *end = NULL;
+        long i = strtol(field + 8, &end, 10);
+        if (end && *end == ']' && i >= 0 && (size_t)i < npersons) {
+            int row = rowmap[i];
+            const char *sub = end[1] == '.' ? end + 2 : "given_name";
+            if (strcmp(sub, "birth_date") != 0 && strcmp(sub, "due_date") != 0 &&
+                !(strcmp(sub, "role") == 0 && (row_fields(row) & F_ROLE)))
+                sub = "given_name";
+            if (row == ROW_UNBORN && strcmp(sub, "given_name") == 0)
+                sub = "due_date";
+            return pname(r, row, sub);
+        }
+        return "p0_given_name";
+    }
+    return "summary";
+}
+
+/* Where the summary's link goes: the first control of a group. */
+static const char *referral_error_href(req *r, const char *key)
+{
+    if (strcmp(key, "consent_status") == 0)
+        return "consent_status-given";
+    if (strcmp(key, "legal_basis") == 0)
+        return "legal_basis-consent";
+    if (strcmp(key, "excluded_sectors") == 0)
+        return arena_printf(r->a, "excluded_%s", excluded_ids[0]);
+    return key;
+}
+
+/* One person row of the form, with what was typed and its problems. */
+static json_t *person_row(req *r, const form *f, int row, json_t *errors)
+{
+    unsigned bits = row_fields(row);
+    const char *legend;
+    char n[16];
+    if (row == ROW_VICTIM)
+        legend = req_tr(r, N_("Victim"));
+    else if (row == ROW_PERP)
+        legend = req_tr(r, N_("Person who uses violence"));
+    else if (row == ROW_UNBORN)
+        legend = req_tr(r, N_("Unborn child"));
+    else if (row < ROW_UNBORN) {
+        snprintf(n, sizeof(n), "%d", row - ROW_CHILD0 + 1);
+        legend = req_tr1(r, N_("Child {1}"), n);
+    } else {
+        snprintf(n, sizeof(n), "%d", row - ROW_OTHER0 + 1);
+        legend = req_tr1(r, N_("Other person {1}"), n);
+    }
+    json_t *fields = json_array(), *checks = json_array();
+    json_t *o = json_pack("{s:s,s:s}", "legend", legend, "id", arena_printf(r->a, "p%d", row));
+    for (size_t k = 0; k < COUNT(pfields); k++) {
+        if (!(bits & pfields[k].bit))
+            continue;
+        const char *id = pname(r, row, pfields[k].name);
+        const char *err = json_string_value(json_object_get(errors, id));
+        buf db;
+        buf_init(&db);
+        if (pfields[k].help)
+            buf_printf(&db, "%s-help", id);
+        if (err)
+            buf_printf(&db, "%s%s-error", db.len ? " " : "", id);
+        json_t *x = json_pack("{s:s,s:s,s:s,s:s,s:s}", "id", id, "label", req_tr(r, pfields[k].label), "type",
+                              pfields[k].type, "value", typed(f, id), "describedby", buf_cstr(&db));
+        buf_free(&db);
+        if (pfields[k].help)
+            json_object_set_new(x, "help", json_string(req_tr(r, pfields[k].help)));
+        if (err)
+            json_object_set_new(x, "error", json_string(err));
+        json_array_append_new(fields, x);
+    }
+    for (size_t k = 0; k < COUNT(pchecks); k++) {
+        if (!(bits & pchecks[k].bit))
+            continue;
+        const char *id = pname(r, row, pchecks[k].name);
+        json_array_append_new(checks, json_pack("{s:s,s:s,s:b}", "id", id, "label", req_tr(r, pchecks[k].label),
+                                                "checked", ticked(f, id)));
+    }
+    if (row == ROW_PERP)
+        json_array_append_new(checks, json_pack("{s:s,s:s,s:b}", "id", "perpetrator_unknown", "label",
+                                                req_tr(r, N_("Unknown: the person who uses violence cannot be named")),
+                                                "checked", ticked(f, "perpetrator_unknown")));
+    if (bits & F_ROLE) {
+        const char *id = pname(r, row, "role"), *chosen = typed(f, id);
+        json_t *opts = json_array();
+        static const char *const roles[] = {"relative", "new_partner"};
+        for (size_t k = 0; k < COUNT(roles); k++)
+            json_array_append_new(opts, json_pack("{s:s,s:s,s:b}", "value", roles[k], "label",
+                                                  LABEL(r, role_labels, roles[k]), "selected",
+                                                  strcmp(chosen, roles[k]) == 0));
+        json_t *sel = json_pack("{s:s,s:o}", "id", id, "options", opts);
+        const char *err = json_string_value(json_object_get(errors, id));
+        if (err)
+            json_object_set_new(sel, "error", json_string(err));
+        json_object_set_new(o, "role", sel);
+    }
+    json_object_set_new(o, "fields", fields);
+    json_object_set_new(o, "checks", checks);
+    return o;
+}
+
+/* Options of a group of radios or checkboxes: id prefix, form name (NULL:
+ * each box is named by its id), the chosen value for radios. */
+static json_t *choices(req *r, const form *f, const label *t, size_t n, const char *prefix, const char *radio_name,
+                       const label *explains)
+{
+    json_t *out = json_array();
+    const char *chosen = radio_name ? typed(f, radio_name) : NULL;
+    for (size_t i = 0; i < n; i++) {
+        const char *id = arena_printf(r->a, radio_name ? "%s-%s" : "%s_%s", prefix, t[i].id);
+        json_t *o = json_pack("{s:s,s:s,s:s,s:b}", "id", id, "value", t[i].id, "label", req_tr(r, t[i].msgid),
+                              "checked", radio_name ? strcmp(chosen, t[i].id) == 0 : ticked(f, id));
+        if (explains)
+            json_object_set_new(o, "explain", json_string(label_of(r, explains, n, t[i].id)));
+        json_array_append_new(out, o);
+    }
+    return out;
+}
+
+/* The referral form; f holds what was typed (empty for a new form),
+ * problems the shared rules' refusals. */
+static int referral_page(req *r, int status, const form *f, json_t *problems, const int *rowmap, size_t npersons)
+{
+    json_t *errors = json_object(), *summary = json_array();
+    size_t i;
+    json_t *p;
+    json_array_foreach(problems, i, p) {
+        const char *msg = json_string_value(json_object_get(p, "message"));
+        const char *key = referral_error_key(r, json_string_value(json_object_get(p, "field")), msg, rowmap, npersons);
+        add_problem(r, errors, summary, key, referral_error_href(r, key), msg ? msg : "");
+    }
+    json_t *ex = json_array();
+    for (size_t k = 0; k < COUNT(excluded_ids); k++) {
+        const char *id = arena_printf(r->a, "excluded_%s", excluded_ids[k]);
+        json_array_append_new(ex, json_pack("{s:s,s:s,s:b}", "id", id, "label",
+                                            req_tr(r, vocab_sector(excluded_ids[k])), "checked", ticked(f, id)));
+    }
+    json_t *children = json_array(), *others = json_array();
+    for (int row = ROW_CHILD0; row < ROW_UNBORN; row++)
+        json_array_append_new(children, person_row(r, f, row, errors));
+    for (int row = ROW_OTHER0; row < ROWS; row++)
+        json_array_append_new(others, person_row(r, f, row, errors));
+    json_t *form_values = json_pack("{s:s,s:s,s:s,s:s,s:s}", "summary", typed(f, "summary"), "consent_scope",
+                                    typed(f, "consent_scope"), "consent_conditions", typed(f, "consent_conditions"),
+                                    "justification", typed(f, "justification"), "incidents_12m",
+                                    typed(f, "incidents_12m"));
+    json_t *d = json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "form", form_values,
+                          "victim", person_row(r, f, ROW_VICTIM, errors), "perpetrator",
+                          person_row(r, f, ROW_PERP, errors), "children", children, "unborn",
+                          person_row(r, f, ROW_UNBORN, errors), "others", others, "consent_options",
+                          choices(r, f, consent_choices, COUNT(consent_choices), "consent_status", "consent_status",
+                                  NULL),
+                          "basis_options",
+                          choices(r, f, basis_labels, COUNT(basis_labels), "legal_basis", "legal_basis",
+                                  basis_explains),
+                          "excluded_options", ex, "complexity_options",
+                          choices(r, f, complexity_labels, COUNT(complexity_labels), "cx", NULL, NULL),
+                          "urgency_options", choices(r, f, urgency_labels, COUNT(urgency_labels), "ur", NULL, NULL),
+                          "errors", errors, "problems", summary, "has_problems",
+                          json_boolean(json_array_size(summary) > 0));
+    return resp_page(r, status, "referral", N_("New referral"), d);
+}
+
+static int may_refer(req *r)
+{
+    policy_target t = {.type = OBJ_REFERRAL, .territory_id = r->agency.territory_id};
+    return auth_allow(r, VERB_CREATE, &t, 0);
+}
+
+/* GET /referrals/new */
+int page_referral_new(req *r)
+{
+    form empty = {0};
+    if (!may_refer(r))
+        return 0;
+    return referral_page(r, 200, &empty, NULL, NULL, 0);
+}
+
+/* POST /referrals: the form becomes the API's body; referral_create
+ * decides. On success the user's draft of the form is deleted. */
+int page_referral_create(req *r)
+{
+    form f;
+    int rowmap[ROWS];
+    size_t npersons = 0;
+    json_t *out = NULL;
+    if (!may_refer(r))
+        return 0;
+    if (req_form(r, &f) != 0)
+        return resp_error(r, 400, "bad_request", BAD_REQUEST_MSG);
+    json_t *body = referral_body(r, &f, rowmap, &npersons);
+    json_t *problems = json_array();
+    int rc = referral_create(r, body, problems, &out);
+    json_decref(body);
+    if (rc == -2) {
+        rc = referral_page(r, 422, &f, problems, rowmap, npersons);
+        json_decref(problems);
+        return rc;
+    }
+    json_decref(problems);
+    if (rc != 0 || !out) {
+        json_decref(out);
+        return -1;
+    }
+    const char *sid = arena_strdup(r->a, json_string_value(json_object_get(out, "situation_id")));
+    int known = json_is_true(json_object_get(out, "known_elsewhere"));
+    int repeat = json_is_string(json_object_get(out, "repeat_of"));
+    json_decref(out);
+    /* The situation exists now: the draft must not outlive it. */
+    store_conn *c = req_db(r);
+    if (!c || store_write_begin(c) != STORE_OK)
+        return -1;
+    if (store_draft_delete(c, r->user.id, DRAFT_KEY) != STORE_OK || store_write_commit(c) != STORE_OK) {
+        store_write_rollback(c);
+        log_error("event=draft_delete_failed form=" DRAFT_KEY);
+    }
+    store_read_begin(c);
+    return resp_redirect(r, arena_printf(r->a, "/situations/%s?sent=1%s%s", sid, known ? "&known=1" : "",
+                                         repeat ? "&repeat=1" : ""));
+}
+
+/* ------------------------------------------------------ the situation */
+
+static void persons_for_page(req *r, json_t *persons)
+{
+    /* Contact fields: the value, or only that it exists. */
+    static const char *const contact[2][2] = {{"safe_address", "address"}, {"safe_phone", "phone"}};
+    size_t i;
+    json_t *p;
+    json_array_foreach(persons, i, p) {
+        const char *given = jstr(p, "given_name"), *family = jstr(p, "family_name");
+        json_t *notes = json_array();
+        set_text(p, "name", arena_printf(r->a, "%s%s%s", given ? given : "", given && family ? " " : "",
+                                         family ? family : ""));
+        set_text(p, "role_label", LABEL(r, role_labels, jstr(p, "role")));
+        set_text(p, "birth_text", date_text(r, jstr(p, "birth_date")));
+        if (json_is_true(json_object_get(p, "unborn")))
+            add_text(notes, req_tr1(r, N_("Unborn, due on {1}"), date_text(r, jstr(p, "due_date"))));
+        if (json_is_true(json_object_get(p, "child_of_perpetrator")))
+            add_text(notes, req_tr(r, N_("Child of the person who uses violence")));
+        if (json_is_true(json_object_get(p, "stepchild")))
+            add_text(notes, req_tr(r, N_("Stepchild: the child of only one of the partners")));
+        json_object_set_new(p, "notes", notes);
+        for (int k = 0; k < 2; k++) {
+            json_t *v = json_object_get(p, contact[k][0]);
+            if (json_is_string(v))
+                json_object_set_new(p, contact[k][1], json_pack("{s:O}", "value", v));
+            else if (json_is_object(v))
+                json_object_set_new(p, contact[k][1], json_pack("{s:b}", "restricted", 1));
+        }
+    }
+}
+
+static void assessments_for_page(req *r, json_t *list, int decider)
+{
+    size_t i;
+    json_t *a;
+    json_array_foreach(list, i, a) {
+        const char *iid = jstr(a, "instrument");
+        int version = (int)json_integer_value(json_object_get(a, "instrument_version"));
+        const instrument *ins = instrument_set_find(r->app->instruments, iid ? iid : "", version);
+        set_text(a, "instrument_title", ins ? instrument_text_get(&ins->title, r->lang) : iid);
+        set_text(a, "date_text", date_text(r, jstr(a, "created_at")));
+        json_object_set_new(a, "badge", level_badge(r, iid, version, jstr(a, "level")));
+        json_object_set_new(a, "criteria_labels", criteria_texts(r, json_object_get(a, "criteria")));
+        json_t *j = json_object_get(a, "judgement");
+        if (json_is_object(j))
+            json_object_set_new(j, "badge", level_badge(r, iid, version, jstr(j, "level")));
+        int lowered = json_is_true(json_object_get(a, "lowered"));
+        int approved = json_is_true(json_object_get(a, "approved"));
+        json_object_set_new(a, "awaiting_approval", json_boolean(lowered && !approved));
+        json_object_set_new(a, "lowering_approved", json_boolean(lowered && approved));
+        json_object_set_new(a, "can_approve", json_boolean(decider && lowered && !approved));
+    }
+}
+
+/* Labels of the complexity and urgency factors that are present. */
+static json_t *factor_texts(req *r, json_t *sit)
+{
+    json_t *out = json_array();
+    json_t *cx = json_object_get(sit, "complexity"), *ur = json_object_get(sit, "urgency");
+    for (size_t i = 0; i < COUNT(complexity_labels); i++)
+        if (json_is_true(json_object_get(cx, complexity_labels[i].id)))
+            add_text(out, req_tr(r, complexity_labels[i].msgid));
+    for (size_t i = 0; i < COUNT(urgency_labels); i++)
+        if (json_is_true(json_object_get(ur, urgency_labels[i].id)))
+            add_text(out, req_tr(r, urgency_labels[i].msgid));
+    return out;
+}
+
+/* The coordinator's triage form: the routes, the rule's suggestion while
+ * the referral waits, and what was typed when a decision was refused. */
+static json_t *triage_form(req *r, json_t *sit, const char *route_typed, const char *reason_typed)
+{
+    const char *id = json_string_value(json_object_get(sit, "id"));
+    const char *suggested = NULL, *rule = NULL;
+    const char *status = json_string_value(json_object_get(sit, "status"));
+    json_t *q = status && id && strcmp(status, "referred") == 0 ? triage_queue(r) : NULL;
+    size_t i;
+    json_t *e;
+    json_array_foreach(q, i, e) {
+        const char *qid = json_string_value(json_object_get(e, "id"));
+        if (qid && strcmp(qid, id) == 0) {
+            suggested = arena_strdup(r->a, json_string_value(json_object_get(e, "suggested_route")));
+            rule = arena_strdup(r->a, json_string_value(json_object_get(e, "rule")));
+        }
+    }
+    json_decref(q);
+    json_t *routes = json_array();
+    for (size_t k = 0; k < COUNT(route_labels); k++)
+        json_array_append_new(routes, json_pack("{s:s,s:s,s:s,s:s,s:b,s:b}", "id",
+                                                arena_printf(r->a, "route-%s", route_labels[k].id), "value",
+                                                route_labels[k].id, "label", req_tr(r, route_labels[k].msgid),
+                                                "hint", LABEL(r, route_hints, route_labels[k].id), "checked",
+                                                route_typed && strcmp(route_typed, route_labels[k].id) == 0,
+                                                "suggested", suggested && strcmp(suggested, route_labels[k].id) == 0));
+    json_t *o = json_pack("{s:o,s:s,s:O}", "routes", routes, "reason", reason_typed ? reason_typed : "", "version",
+                          json_object_get(sit, "version"));
+    if (suggested)
+        json_object_set_new(o, "suggestion", json_pack("{s:s,s:s}", "label", LABEL(r, route_labels, suggested),
+                                                       "rule", rule ? rule : ""));
+    return o;
+}
+
+/* The situation page. error and the typed route and reason come back when
+ * a triage decision was refused. */
+static int situation_page(req *r, const char *id, int status, const char *error, const char *route_typed,
+                          const char *reason_typed)
+{
+    int st;
+    size_t i;
+    json_t *v, *sit = situation_view(r, id, &st);
+    if (!sit)
+        return st == 404 ? 0 : -1; /* 404: situation_view answered (and recorded) it */
+    int decider = situation_can(r, id, VERB_DECIDE);
+    set_text(sit, "status_label", LABEL(r, status_labels, jstr(sit, "status")));
+    set_text(sit, "created_text", date_text(r, jstr(sit, "created_at")));
+    set_text(sit, "agency", agency_name(r, jstr(sit, "referring_agency_id")));
+    persons_for_page(r, json_object_get(sit, "persons"));
+    assessments_for_page(r, json_object_get(sit, "assessments"), decider);
+
+    json_t *consent = json_object_get(sit, "consent"), *sectors = json_object_get(consent, "excluded_sectors");
+    buf ex;
+    buf_init(&ex);
+    json_array_foreach(sectors, i, v) {
+        buf_printf(&ex, "%s%s", i ? ", " : "", req_tr(r, vocab_sector(json_string_value(v))));
+    }
+    set_text(consent, "excluded_text", buf_cstr(&ex));
+    buf_free(&ex);
+    set_text(consent, "label", LABEL(r, consent_states, jstr(consent, "status")));
+    json_t *inc = json_object_get(sit, "incidents_12m");
+    if (json_is_integer(inc))
+        set_text(sit, "incidents_text", arena_printf(r->a, "%" JSON_INTEGER_FORMAT, json_integer_value(inc)));
+    set_text(sit, "basis_label", LABEL(r, basis_labels, jstr(sit, "legal_basis")));
+    set_text(sit, "basis_explain", LABEL(r, basis_explains, jstr(sit, "legal_basis")));
+    json_object_set_new(sit, "factors", factor_texts(r, sit));
+    json_t *tri = json_object_get(sit, "triage");
+    if (json_is_object(tri)) {
+        set_text(tri, "route_label", LABEL(r, route_labels, jstr(tri, "route")));
+        set_text(tri, "at_text", date_text(r, jstr(tri, "at")));
+    }
+    json_t *d = json_pack("{s:o,s:b}", "sit", sit, "decider", decider);
+    if (decider)
+        json_object_set_new(d, "triage_form", triage_form(r, sit, route_typed, reason_typed));
+    if (error)
+        set_text(d, "triage_error", req_tr(r, error));
+
+    /* Notices after a redirect (flags only: nothing personal in the URL). */
+    static const label notice_flags[] = {
+        {"sent", N_("The referral has been sent to the coordinator.")},
+        {"known", N_("This person is already known to the cell: the coordinator has been told.")},
+        {"repeat", N_("This is a repeat: the same victim and person who uses violence were referred less than "
+                      "12 months ago.")},
+        {"triaged", N_("The triage decision has been recorded.")},
+        {"approved", N_("The lower level has been approved.")},
+    };
+    json_t *notices = json_array(), *a, *assessments = json_object_get(sit, "assessments");
+    for (size_t k = 0; k < COUNT(notice_flags); k++)
+        if (req_query(r, notice_flags[k].id))
+            add_text(notices, req_tr(r, notice_flags[k].msgid));
+    const char *aid = req_query(r, "assessed");
+    json_array_foreach(assessments, i, a) {
+        const char *x = jstr(a, "id"), *level = jstr(json_object_get(a, "badge"), "label");
+        if (aid && x && level && strcmp(x, aid) == 0)
+            add_text(notices, req_tr1(r, N_("Assessment saved. Level: {1}."), level));
+    }
+    json_object_set_new(d, "notices", notices);
+    return resp_page(r, status, "situation", N_("Situation"), d);
+}
+
+/* GET /situations/{id} */
+int page_situation(req *r)
+{
+    return situation_page(r, req_param(r, 0), 200, NULL, NULL, NULL);
+}
+
+/* POST /situations/{id}/triage: the form becomes api_triage's JSON body,
+ * so the policy, the rules and the stale-version check are the API's. */
+int page_situation_triage(req *r)
+{
+    const char *id = req_param(r, 0);
+    form f;
+    if (req_form(r, &f) != 0)
+        return resp_error(r, 400, "bad_request", BAD_REQUEST_MSG);
+    const char *chosen = val(&f, "route"), *reason = typed(&f, "reason"), *ver = val(&f, "version");
+    json_t *b = json_pack("{s:s}", "reason", reason);
+    if (chosen)
+        json_object_set_new(b, "route", json_string(chosen));
+    if (ver)
+        json_object_set_new(b, "version", number_json(ver));
+    char *text = b ? json_dumps(b, JSON_COMPACT) : NULL;
+    json_decref(b);
+    if (!text)
+        return -1;
+    buf_reset(&r->body);
+    buf_puts(&r->body, text);
+    free(text);
+    if (r->body.oom)
+        return -1;
+    int rc = api_triage(r);
+    if (rc != 0)
+        return rc;
+    if (r->status == 200)
+        return resp_redirect(r, arena_printf(r->a, "/situations/%s?triaged=1", id));
+    if (r->status == 409)
+        return situation_page(r, id, 409,
+                              N_("Someone changed this situation while you were deciding. Check it again below: "
+                                 "your reason is kept, send it again to confirm."),
+                              chosen, reason);
+    if (r->status == 422)
+        return situation_page(r, id, 422, N_("Choose a route and give the reason for it."), chosen, reason);
+    return 0; /* 403, 404, 400: answered by api_triage */
+}
+
+/* POST /situations/{id}/assessments/{aid}/approve: api_assessment_approve
+ * checks and records; the page goes back to the situation. */
+int page_assessment_approve(req *r)
+{
+    int rc = api_assessment_approve(r);
+    if (rc != 0)
+        return rc;
+    if (r->status == 200)
+        return resp_redirect(r, arena_printf(r->a, "/situations/%s?approved=1", req_param(r, 0)));
+    return 0;
+}
+
+/* ----------------------------------------------------- the assessment */
+
+/* As the API: not visible is not found (an excluded user's attempt is
+ * flagged to the coordinator by situation_not_visible). */
+static int assess_refused(req *r, const char *sid)
+{
+    return situation_not_visible(r, sid);
+}
+
+/* The instruments to choose from. */
+static int instrument_choice_page(req *r, const char *sid)
+{
+    json_t *list = json_array();
+    for (size_t i = 0; i < instrument_set_count(r->app->instruments); i++) {
+        const instrument *ins = instrument_set_latest(r->app->instruments, i);
+        json_array_append_new(list, json_pack("{s:s,s:s,s:s,s:i}", "href",
+                                              arena_printf(r->a, "/situations/%s/assess?instrument=%s", sid, ins->id),
+                                              "title", instrument_text_get(&ins->title, r->lang), "about",
+                                              instrument_text_get(&ins->about, r->lang), "items", (int)ins->nitems));
+    }
+    return resp_page(r, 200, "assess", N_("Risk assessment"), json_pack("{s:s,s:o}", "sid", sid, "instruments", list));
+}
+
+/* The result of assessment_score for the page. */
+static json_t *result_json(req *r, const instrument *ins, const assessment_result *res)
+{
+    json_t *crit = json_array();
+    for (size_t i = 0; i < res->ncritical; i++) {
+        int k = instrument_item_index(ins, res->critical_items[i]);
+        if (k >= 0)
+            json_array_append_new(crit, json_string(instrument_text_get(&ins->items[k].text, r->lang)));
+    }
+    const char *names[CRIT_COUNT];
+    size_t nn = assessment_criteria_names(res->criteria, names, CRIT_COUNT);
+    json_t *ids = json_array();
+    for (size_t i = 0; i < nn; i++)
+        json_array_append_new(ids, json_string(names[i]));
+    json_t *o = json_pack("{s:i,s:i,s:i,s:i,s:i,s:o,s:o,s:o,s:b,s:b,s:o}", "score", res->score, "yes", res->yes,
+                          "no", res->no, "unknown", res->unknown, "unanswered", res->unanswered, "badge",
+                          level_badge(r, ins->id, ins->version, res->level), "computed",
+                          level_badge(r, ins->id, ins->version, res->computed_level), "critical", crit, "lowered",
+                          res->lowered, "refer", res->refer, "criteria_labels", criteria_texts(r, ids));
+    json_decref(ids);
+    return o;
+}
+
+/* "Compute" without saving: the same scoring rule as assessment_create,
+ * for a page without JavaScript. Problems go into problems. */
+static json_t *assess_preview(req *r, const char *sid, const instrument *ins, json_t *body, json_t *problems)
+{
+    answer answers[INSTRUMENT_MAX_ITEMS];
+    char err[256];
+    store_situation s;
+    store_territory_settings ts;
+    assessment_result res;
+    if (instrument_answers_from_json(ins, json_object_get(body, "answers"), answers, err, sizeof(err)) != 0) {
+        json_array_append_new(problems, json_pack("{s:s,s:s}", "field", "answers", "message",
+                                                  req_tr1(r, N_("These answers do not fit the instrument: {1}"), err)));
+        return NULL;
+    }
+    json_t *inc = json_object_get(body, "incidents_12m");
+    if (inc && (!json_is_integer(inc) || json_integer_value(inc) < 0 || json_integer_value(inc) > 1000)) {
+        json_array_append_new(problems, json_pack("{s:s,s:s}", "field", "incidents_12m", "message",
+                                                  req_tr(r, N_("Give a number of incidents, 0 or more."))));
+        return NULL;
+    }
+    store_conn *c = req_db(r);
+    if (!c || store_situation_get(c, r->a, sid, &s) != STORE_OK ||
+        store_territory_settings_get(c, s.territory_id, &ts) != STORE_OK)
+        return NULL;
+    const char *jl = json_string_value(json_object_get(json_object_get(body, "judgement"), "level"));
+    assessment_input in = {.ins = ins, .version = ins->version, .answers = answers,
+                           .judgement_level = jl && instrument_level_rank(ins, jl) >= 0 ? jl : NULL,
+                           .incidents_12m = inc ? (int)json_integer_value(inc) : s.incidents_12m,
+                           .escalation_threshold = ts.escalation_threshold, .is_repeat = s.repeat_of != NULL};
+    if (assessment_score(&in, &res, err, sizeof(err)) != 0)
+        return NULL;
+    return result_json(r, ins, &res);
+}
+
+static const char *answer_field(req *r, const instrument_item *it)
+{
+    return arena_printf(r->a, "a_%s", it->id);
+}
+
+/* The API's assessment body from the form. */
+static json_t *assess_body(req *r, const form *f, const instrument *ins)
+{
+    json_t *b = json_pack("{s:s,s:i}", "instrument", ins->id, "instrument_version", ins->version);
+    json_t *ans = json_object();
+    for (size_t i = 0; i < ins->nitems; i++) {
+        const char *v = val(f, answer_field(r, &ins->items[i]));
+        if (v)
+            json_object_set_new(ans, ins->items[i].id, json_string(v));
+    }
+    json_object_set_new(b, "answers", ans);
+    const char *v = val(f, "incidents_12m");
+    if (v)
+        json_object_set_new(b, "incidents_12m", number_json(v));
+    const char *jl = val(f, "judgement_level"), *jr = val(f, "judgement_reason");
+    if (jl || jr)
+        json_object_set_new(b, "judgement", json_pack("{s:s,s:s}", "level", jl ? jl : "", "reason", jr ? jr : ""));
+    return b;
+}
+
+/* The one-screen assessment: every item grouped by section, answered
+ * with radios; f holds what was typed, result the server's preview. */
+static int assess_page(req *r, int status, const char *sid, const instrument *ins, const form *f, json_t *result,
+                       json_t *problems)
+{
+    json_t *groups = json_array(), *levels = json_array(), *levels_js = json_array();
+    form empty = {0};
+    if (!f)
+        f = &empty;
+    /* Sections in order, then items without a section (or all of them). */
+    size_t ngroups = ins->nsections + 1, number = 0;
+    for (size_t g = 0; g < ngroups; g++) {
+        const char *sec = g < ins->nsections ? ins->sections[g].id : NULL;
+        json_t *items = json_array();
+        for (size_t i = 0; i < ins->nitems; i++) {
+            const instrument_item *it = &ins->items[i];
+            if ((sec == NULL) != (it->section == NULL) || (sec && strcmp(sec, it->section) != 0))
+                continue;
+            const char *name = answer_field(r, it), *chosen = typed(f, name);
+            json_array_append_new(items, json_pack("{s:s,s:s,s:i,s:s,s:b,s:i,s:b,s:b,s:b}", "id", it->id, "name",
+                                                   name, "n", (int)++number, "text",
+                                                   instrument_text_get(&it->text, r->lang), "critical", it->critical,
+                                                   "weight", it->weight, "yes", strcmp(chosen, "yes") == 0, "no",
+                                                   strcmp(chosen, "no") == 0, "unknown",
+                                                   strcmp(chosen, "unknown") == 0));
+        }
+        if (json_array_size(items) == 0) {
+            json_decref(items);
+            continue;
+        }
+        const char *heading = sec ? instrument_text_get(&ins->sections[g].title, r->lang) : req_tr(r, N_("Questions"));
+        json_t *grp = json_pack("{s:o,s:s,s:s}", "items", items, "id", arena_printf(r->a, "group-%zu", g), "heading",
+                                heading);
+        json_array_append_new(groups, grp);
+    }
+    const char *jl = typed(f, "judgement_level");
+    for (size_t i = 0; i < ins->nlevels; i++) {
+        const char *text = instrument_text_get(&ins->levels[i].label, r->lang);
+        json_array_append_new(levels, json_pack("{s:s,s:s,s:b}", "id", ins->levels[i].id, "label", text, "selected",
+                                                strcmp(jl, ins->levels[i].id) == 0));
+        json_array_append_new(levels_js, json_pack("{s:s,s:i,s:s}", "id", ins->levels[i].id, "min",
+                                                   ins->levels[i].min, "label", text));
+    }
+    char *lj = json_dumps(levels_js, JSON_COMPACT);
+    json_decref(levels_js);
+    if (!lj) {
+        json_decref(groups);
+        json_decref(levels);
+        return -1;
+    }
+    json_t *ins_j = json_pack("{s:s,s:i,s:s,s:s,s:i,s:s,s:s,s:b}", "id", ins->id, "version", ins->version, "title",
+                              instrument_text_get(&ins->title, r->lang), "about",
+                              instrument_text_get(&ins->about, r->lang), "nitems", (int)ins->nitems, "levels_json",
+                              lj, "critical_level", ins->levels[ins->critical_rank].id, "weighted",
+                              ins->method == INSTRUMENT_WEIGHTED);
+    free(lj);
+    /* Problems: at the top, and next to their field. */
+    json_t *errors = json_object(), *summary = json_array(), *p;
+    size_t i;
+    const char *first = ins->nitems ? arena_printf(r->a, "%s-yes", answer_field(r, &ins->items[0])) : "items";
+    json_array_foreach(problems, i, p) {
+        const char *field = json_string_value(json_object_get(p, "field"));
+        const char *msg = json_string_value(json_object_get(p, "message"));
+        const char *key = "items", *href = first;
+        if (field && strcmp(field, "judgement.level") == 0)
+            key = href = "judgement_level";
+        else if (field && strcmp(field, "judgement.reason") == 0)
+            key = href = "judgement_reason";
+        else if (field && strcmp(field, "incidents_12m") == 0)
+            key = href = "incidents_12m";
+        add_problem(r, errors, summary, key, href, msg ? msg : "");
+    }
+    json_t *d = json_pack("{s:s,s:o,s:o,s:o,s:s,s:s,s:o,s:o,s:b}", "sid", sid, "ins", ins_j, "groups", groups,
+                          "levels", levels, "incidents_12m", typed(f, "incidents_12m"), "judgement_reason",
+                          typed(f, "judgement_reason"), "errors", errors, "problems", summary, "has_problems",
+                          json_array_size(summary) > 0);
+    if (result)
+        json_object_set_new(d, "result", result);
+    return resp_page(r, status, "assess", N_("Risk assessment"), d);
+}
+
+/* GET /situations/{id}/assess[?instrument=ID]: for those who may
+ * contribute to the situation (as POST .../assessments in the API). */
+int page_assess(req *r)
+{
+    const char *sid = req_param(r, 0);
+    if (!situation_can(r, sid, VERB_UPDATE))
+        return assess_refused(r, sid);
+    const char *iid = req_query(r, "instrument");
+    if (!iid || !*iid)
+        return instrument_choice_page(r, sid);
+    const instrument *ins = instrument_set_find(r->app->instruments, iid, 0);
+    if (!ins)
+        return resp_error(r, 404, "not_found", NOT_FOUND_MSG);
+    return assess_page(r, 200, sid, ins, NULL, NULL, NULL);
+}
+
+/* POST /situations/{id}/assess: action=compute shows the server's result
+ * without saving; otherwise assessment_create scores and saves. */
+int page_assess_post(req *r)
+{
+    const char *sid = req_param(r, 0);
+    form f;
+    json_t *out = NULL;
+    if (!situation_can(r, sid, VERB_UPDATE))
+        return assess_refused(r, sid);
+    if (req_form(r, &f) != 0)
+        return resp_error(r, 400, "bad_request", BAD_REQUEST_MSG);
+    const char *ver = val(&f, "instrument_version");
+    char *end = NULL;
+    long version = ver ? strtol(ver, &end, 10) : 0;
+    const instrument *ins = ver && end && *end == '\0' && version > 0 && version <= INSTRUMENT_MAX_VERSION
+                                ? instrument_set_find(r->app->instruments, typed(&f, "instrument"), (int)version)
+                                : NULL;
+    if (!ins)
+        return resp_error(r, 400, "bad_request", BAD_REQUEST_MSG);
+    json_t *body = assess_body(r, &f, ins), *problems = json_array();
+    const char *action = form_get(&f, "action");
+    if (action && strcmp(action, "compute") == 0) {
+        json_t *res = assess_preview(r, sid, ins, body, problems);
+        json_decref(body);
+        int rc = res || json_array_size(problems)
+                     ? assess_page(r, json_array_size(problems) ? 422 : 200, sid, ins, &f, res, problems)
+                     : -1;
+        json_decref(problems);
+        return rc;
+    }
+    int rc = assessment_create(r, sid, body, problems, &out);
+    json_decref(body);
+    if (rc == -2) {
+        rc = assess_page(r, 422, sid, ins, &f, NULL, problems);
+        json_decref(problems);
+        return rc;
+    }
+    json_decref(problems);
+    if (rc != 0 || !out) {
+        json_decref(out);
+        return -1;
+    }
+    const char *aid = arena_strdup(r->a, json_string_value(json_object_get(out, "id")));
+    json_decref(out);
+    return resp_redirect(r, arena_printf(r->a, "/situations/%s?assessed=%s", sid, aid));
+}
+
+/* ------------------------------------------------------ triage queue */
+
+/* GET /triage: the territory's coordinators only (403 for anyone else). */
+int page_triage(req *r)
+{
+    policy_target t = {.type = OBJ_TRIAGE, .territory_id = r->agency.territory_id};
+    if (!auth_allow(r, VERB_LIST, &t, 0))
+        return 0;
+    json_t *q = triage_queue(r);
+    if (!q || auth_audit(r, "read", "triage_queue", "", "") != 0) {
+        json_decref(q);
+        return -1;
+    }
+    size_t i;
+    json_t *e;
+    json_array_foreach(q, i, e) {
+        const char *level = jstr(e, "level");
+        set_text(e, "created_text", date_text(r, jstr(e, "created_at")));
+        set_text(e, "waiting_text", waiting_text(r, (long)json_integer_value(json_object_get(e, "waiting_minutes"))));
+        if (level)
+            json_object_set_new(e, "badge", level_badge(r, jstr(e, "instrument"), 0, level));
+        json_object_set_new(e, "criteria_labels", criteria_texts(r, json_object_get(e, "criteria")));
+        set_text(e, "route_label", LABEL(r, route_labels, jstr(e, "suggested_route")));
+    }
+    return resp_page(r, 200, "triage", N_("Triage queue"), json_pack("{s:o}", "queue", q));
+}

@@ -1,0 +1,22 @@
+/*
+ * situation_pages.h - the HTML pages of the situations: the list, the
+ * referral form, the situation page (triage and approvals for the
+ * coordinator), the one-screen risk assessment and the triage queue. They
+ * sit on the same functions as the JSON API (web/situations.h).
+ */
+#ifndef FILET_SITUATION_PAGES_H
+#define FILET_SITUATION_PAGES_H
+
+#include "web/http.h"
+
+int page_situations(req *r);
+int page_referral_new(req *r);
+int page_referral_create(req *r);
+int page_situation(req *r);
+int page_situation_triage(req *r);
+int page_assessment_approve(req *r);
+int page_assess(req *r);
+int page_assess_post(req *r);
+int page_triage(req *r);
+
+#endif
