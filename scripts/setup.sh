@@ -8,7 +8,7 @@ what=${1:-test}
 
 run_pkgs="make gcc libc6-dev pkg-config libmicrohttpd-dev libsqlite3-dev libsodium-dev
   liboath-dev libjansson-dev libcmark-dev libqrencode-dev libcurl4-openssl-dev gettext
-  ca-certificates sqlite3"
+  ca-certificates sqlite3 tzdata"
 test_pkgs="$run_pkgs libcmocka-dev clang-14 libclang-rt-14-dev llvm-14 cppcheck wrk chromium curl
   procps"
 [ "$what" = run ] && pkgs=$run_pkgs || pkgs=$test_pkgs

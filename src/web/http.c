@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "lib/log.h"
+#include "lib/tz.h"
 #include "web/vocab.h"
 
 const char *req_header(req *r, const char *name)
@@ -143,6 +144,35 @@ static void page_common(req *r, json_t *data, const char *title)
     }
 }
 
+/* Every RFC 3339 UTC time in the page's data gets a sibling "<key>_local"
+ * shown to people: the territory's time zone, the user's language (the
+ * raw value stays for <time datetime="...">). */
+static void localise_times(req *r, json_t *v, const char *zone, int depth)
+{
+    const char *key;
+    json_t *x;
+    size_t i;
+    if (depth > 16)
+        return;
+    if (json_is_array(v)) {
+        json_array_foreach(v, i, x)
+            localise_times(r, x, zone, depth + 1);
+        return;
+    }
+    if (!json_is_object(v))
+        return;
+    json_t *add = json_object();
+    json_object_foreach(v, key, x) {
+        char local[64];
+        if (json_is_string(x) && tz_format(json_string_value(x), zone, r->lang, local, sizeof(local)) == 0)
+            json_object_set_new(add, arena_printf(r->a, "%s_local", key), json_string(local));
+        else
+            localise_times(r, x, zone, depth + 1);
+    }
+    json_object_update(v, add);
+    json_decref(add);
+}
+
 int resp_page(req *r, int status, const char *page_name, const char *title, json_t *data)
 {
     buf content;
@@ -153,6 +183,13 @@ int resp_page(req *r, int status, const char *page_name, const char *title, json
     if (!data)
         goto out;
     page_common(r, data, title);
+    {
+        store_territory t;
+        const char *zone = "America/Montreal";
+        if (r->signed_in && req_db(r) && store_territory_by_id(req_db(r), r->agency.territory_id, &t) == STORE_OK)
+            zone = arena_strdup(r->a, t.timezone);
+        localise_times(r, data, zone, 0);
+    }
     if (tmpl_render(r->app->tmpl, page_name, data, tr_cb, r, &content) != 0) {
         log_error("event=render_failed template=%s", page_name);
         goto out;

@@ -277,6 +277,9 @@ describe('CSRF and password change', () => {
     assert.ok(forms.length >= 3);
     for (const form of forms.filter((x) => !x.includes('action="/lang"'))) assert.ok(form.includes(`name="csrf" value="${s.csrf}"`), form.slice(0, 80));
     assert.match(page.body, /hx-headers="\{&quot;X-CSRF-Token&quot;: &quot;[A-Za-z0-9_-]+&quot;\}"/);
+    // Times in the territory's zone and the user's language, the UTC value
+    // kept for machines: <time datetime="...Z">23 nov. 2026, 12 h 05</time>.
+    assert.match(page.body, /<time datetime="\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ">\d{1,2} [a-zéû.]+ \d{4}, \d{1,2} h \d\d<\/time>/);
   });
 
   it('refuses a cookie write without the token, with a wrong one, or from another origin', async () => {

@@ -1,0 +1,16 @@
+/*
+ * tz.h - showing times to people: an RFC 3339 UTC time, in a territory's
+ * time zone (the system's tz database, package tzdata), in French or
+ * English, without system locales.
+ */
+#ifndef FILET_TZ_H
+#define FILET_TZ_H
+
+#include <stddef.h>
+
+/* Formats "YYYY-MM-DDTHH:MM:SSZ" as local time in zone (e.g.
+ * "America/Montreal") for lang: fr "23 nov. 2026, 12 h 05", en
+ * "Nov 23, 2026, 12:05". 0, or -1 when the input is not such a time. */
+int tz_format(const char *rfc3339, const char *zone, const char *lang, char *out, size_t outlen);
+
+#endif
