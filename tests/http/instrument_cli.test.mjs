@@ -2,7 +2,7 @@
 // their thresholds; a broken definition fails with FILE:LINE: reason.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync, readFileSync, mkdirSync, copyFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync, readFileSync, mkdirSync, copyFileSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { cli, cliRaw } from '../lib/filet.mjs';
@@ -129,5 +129,21 @@ describe('filet instrument', () => {
     assert.equal(r.status, 1);
     assert.match(r.stderr, /zz\.json:1: /);
     rmSync(d, { recursive: true });
+  });
+});
+
+describe('serve and broken instruments', () => {
+  it('refuses to start with a broken instrument file, naming the file, line and reason', async () => {
+    const share = mkdtempSync(join(tmpdir(), 'filet-share-'));
+    for (const d of ['web', 'data']) symlinkSync(resolve(d), join(share, d));
+    mkdirSync(join(share, 'instruments'));
+    writeFileSync(join(share, 'instruments', 'broken.json'), '{\n  "id": "broken",\n  "version": 1,\n  "title": {"fr": "x"\n');
+    cli(['keygen', '--out', join(share, 'key')]);
+    cli(['init', '--db', join(share, 'db')]);
+    const r = cliRaw(['serve', '--db', join(share, 'db'), '--key', join(share, 'key'), '--listen', '127.0.0.1:0',
+      '--share-dir', share]);
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /broken\.json:\d+: /);
+    rmSync(share, { recursive: true, force: true });
   });
 });
