@@ -323,8 +323,9 @@ int api_draft(req *r)
         char *enc = NULL, *plain = NULL;
         size_t len = 0;
         int rc = store_draft_get(c, r->user.id, key, &enc);
+        /* No draft yet is not an error for a form: fields is null. */
         if (rc == STORE_NOTFOUND)
-            return resp_error(r, 404, "not_found", N_("No draft."));
+            return resp_json(r, 200, json_pack("{s:s,s:n}", "key", key, "fields"));
         rc = rc == STORE_OK ? fieldcrypt_decrypt(&r->app->keys, aad, enc, r->a, &plain, &len) : -1;
         free(enc);
         if (rc != 0)
@@ -355,5 +356,9 @@ int api_draft(req *r)
         store_write_rollback(c);
         return -1;
     }
-    return resp_text(r, 204, NULL, "", 0);
+    if (strcmp(r->method, "DELETE") == 0)
+        return resp_text(r, 204, NULL, "", 0);
+    char at[32];
+    time_rfc3339(clock_now(), at, sizeof(at));
+    return resp_json(r, 200, json_pack("{s:s,s:s}", "key", key, "saved_at", at));
 }

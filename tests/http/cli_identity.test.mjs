@@ -489,7 +489,7 @@ describe('administrative command line', () => {
       const closed = await call(f, coordo, 'POST', `/api/v1/situations/${otherId}/close`, { reason: 'moved_out_of_territory',
         version: otherVersion, notes: 'Partie chez sa sœur.', transfer_note: 'Transmis à la cellule de Québec.' });
       assert.equal(closed.status, 200, closed.body);
-      assert.equal((await call(f, refuge, 'PUT', '/api/v1/drafts/referral-new', { summary: 'à compléter' })).status, 204);
+      assert.equal((await call(f, refuge, 'PUT', '/api/v1/drafts/referral-new', { summary: 'à compléter' })).status, 200);
       // Sharing: a participation's justification, information shared (with
       // a justification) and withheld (with a reason), an exclusion.
       const users = {};

@@ -340,7 +340,9 @@ describe('drafts', () => {
     const other = await f.login('cavac');
     const auth = (tok) => ({ Authorization: `Bearer ${tok}`, ...json });
     const text = 'Elle a peur pour sa vie, rue des Érables';
-    assert.equal((await request(f.port, { method: 'PUT', path: '/api/v1/drafts/referral-new', headers: auth(t), body: JSON.stringify({ summary: text }) })).status, 204);
+    const saved = await request(f.port, { method: 'PUT', path: '/api/v1/drafts/referral-new', headers: auth(t), body: JSON.stringify({ summary: text }) });
+    assert.equal(saved.status, 200);
+    assert.match(JSON.parse(saved.body).saved_at, /^\d{4}-\d\d-\d\dT/);
     f.advance(31 * 60); // the session times out...
     assert.equal((await request(f.port, { path: '/api/v1/drafts/referral-new', headers: auth(t) })).status, 401);
     const t2 = await f.login('refuge'); // ...and after signing in again the draft is there
@@ -348,11 +350,12 @@ describe('drafts', () => {
     assert.equal(back.status, 200);
     assert.equal(JSON.parse(back.body).fields.summary, text);
     const theirs = await request(f.port, { path: '/api/v1/drafts/referral-new', headers: auth(await f.login('cavac')) });
-    assert.equal(theirs.status, 404, 'another user has no such draft');
+    assert.equal(theirs.status, 200);
+    assert.equal(JSON.parse(theirs.body).fields, null, 'another user has no such draft');
     assert.ok(other);
     assert.equal(readFileSync(f.db).indexOf(Buffer.from('rue des')), -1, 'draft stored encrypted');
     assert.equal((await request(f.port, { method: 'DELETE', path: '/api/v1/drafts/referral-new', headers: auth(t2) })).status, 204);
-    assert.equal((await request(f.port, { path: '/api/v1/drafts/referral-new', headers: auth(t2) })).status, 404);
+    assert.equal(JSON.parse((await request(f.port, { path: '/api/v1/drafts/referral-new', headers: auth(t2) })).body).fields, null, 'forgotten');
     assert.equal((await request(f.port, { method: 'PUT', path: '/api/v1/drafts/BAD%20KEY', headers: auth(t2), body: '{}' })).status, 400);
   });
 });

@@ -57,7 +57,8 @@
     form.addEventListener('input', function () {
       if (pending) clearTimeout(pending);
       pending = setTimeout(function () {
-        post(url, { method: 'PUT', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(fields(form)) }).then(arm);
+        post(url, { method: 'PUT', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(fields(form)) })
+          .then(function (r) { return r.ok ? r.json() : null; }).then(arm);
       }, 1500);
     });
   });
