@@ -155,8 +155,9 @@ static void localise_times(req *r, json_t *v, const char *zone, int depth)
     if (depth > 16)
         return;
     if (json_is_array(v)) {
-        json_array_foreach(v, i, x)
+        json_array_foreach(v, i, x) {
             localise_times(r, x, zone, depth + 1);
+        }
         return;
     }
     if (!json_is_object(v))

@@ -105,5 +105,15 @@ const route app_routes[] = {
     {"PUT", "/api/v1/situations/{id}/persons/{person}/contact-visibility", (void *)api_contact_visibility, 0},
     {"GET", "/api/v1/disclosures", (void *)api_disclosures, 0},
     {"GET", "/api/v1/legal-bases", (void *)api_legal_bases, 0},
+
+    /* sharing pages (situation_pages.c): information on the situation page,
+     * the coordinator's forms, the disclosure register; each handler asks
+     * the policy as the API does */
+    {"POST", "/situations/{id}/information", (void *)page_information_add, 0},
+    {"POST", "/situations/{id}/participants", (void *)page_participant_add, 0},
+    {"POST", "/situations/{id}/exclusions", (void *)page_exclusion_add, 0},
+    {"POST", "/situations/{id}/persons/{person}/contact-visibility", (void *)page_contact_visibility, 0},
+    {"POST", "/situations/{id}/close", (void *)page_situation_close, 0},
+    {"GET", "/disclosures", (void *)page_disclosures, 0},
 };
 const size_t app_routes_count = sizeof(app_routes) / sizeof(app_routes[0]);

@@ -609,8 +609,9 @@ int api_disclosures(req *r)
 }
 
 /* The legal bases explained in the caller's language, with the law of the
- * territory's jurisdiction (data/legal-bases.json). */
-int api_legal_bases(req *r)
+ * territory's jurisdiction (data/legal-bases.json): [{id, explanation,
+ * law}], a new reference, or NULL when the file cannot be read. */
+json_t *legal_bases(req *r)
 {
     char path[1200];
     json_error_t jerr;
@@ -619,15 +620,24 @@ int api_legal_bases(req *r)
     json_t *j = all ? json_object_get(all, "qc") : NULL;
     if (!j) {
         json_decref(all);
-        return -1;
+        return NULL;
     }
     json_t *out = json_array();
     for (size_t i = 0; bases[i]; i++) {
         json_t *b = json_object_get(json_object_get(j, "bases"), bases[i]);
-        json_array_append_new(out, json_pack("{s:s,s:s,s:s}", "id", bases[i], "explanation",
-                                             json_string_value(json_object_get(b, strcmp(r->lang, "fr") == 0 ? "fr" : "en")),
-                                             "law", json_string_value(json_object_get(b, "law"))));
+        const char *text = json_string_value(json_object_get(b, strcmp(r->lang, "fr") == 0 ? "fr" : "en"));
+        const char *law = json_string_value(json_object_get(b, "law"));
+        json_array_append_new(out, json_pack("{s:s,s:s,s:s}", "id", bases[i], "explanation", text ? text : "",
+                                             "law", law ? law : ""));
     }
     json_decref(all);
+    return out;
+}
+
+int api_legal_bases(req *r)
+{
+    json_t *out = legal_bases(r);
+    if (!out)
+        return -1;
     return resp_json(r, 200, json_pack("{s:o}", "bases", out));
 }

@@ -25,5 +25,8 @@ json_t *information_view(req *r, const char *situation_id);
  * caller has checked that r may contribute to the situation. errors: as
  * referral_create. */
 int information_create(req *r, const char *situation_id, json_t *body, json_t *errors, json_t **out);
+/* The legal bases explained in r's language: [{id, explanation, law}]
+ * (data/legal-bases.json). New reference, or NULL. */
+json_t *legal_bases(req *r);
 
 #endif

@@ -9,6 +9,13 @@
  *   POST /situations/{id}/assessments/{aid}/approve   (api_assessment_approve)
  *   GET  /situations/{id}/assess, POST   the one-screen risk assessment
  *   GET  /triage                      the coordinator's queue
+ *   POST /situations/{id}/information  share, or record a decision not to
+ *                                     (information_create)
+ *   POST /situations/{id}/participants, /exclusions, /close,
+ *        /situations/{id}/persons/{person}/contact-visibility
+ *                                     the coordinator's forms (the API's
+ *                                     handlers, on the form turned to JSON)
+ *   GET  /disclosures                 the disclosure register
  *
  * Access: each handler asks the policy exactly as the API handler does
  * before it reads or writes (a situation the caller may not see is a 404,
@@ -30,8 +37,10 @@
 #include "core/instrument.h"
 #include "lib/id.h"
 #include "lib/log.h"
+#include "store/sharing.h"
 #include "store/situations.h"
 #include "web/auth.h"
+#include "web/sharing.h"
 #include "web/situations.h"
 #include "web/vocab.h"
 
@@ -838,10 +847,473 @@ static json_t *triage_form(req *r, json_t *sit, const char *route_typed, const c
     return o;
 }
 
-/* The situation page. error and the typed route and reason come back when
- * a triage decision was refused. */
-static int situation_page(req *r, const char *id, int status, const char *error, const char *route_typed,
-                          const char *reason_typed)
+/* ------------------------------------------- sharing on the situation */
+
+/* The ids the shared rules accept (sharing.c, situations.c), in the order
+ * the forms offer them. */
+static const char *const category_ids[] = {"incident_history", "criminal_record", "protective_order",
+                                           "child_protection", "health", "mental_health", "addiction",
+                                           "housing", "weapons_access", "other"};
+static const char *const close_reason_ids[] = {"risk_reduced", "relocated", "unreachable",
+                                               "moved_out_of_territory", "other"};
+
+/* What happened to the situation, in words (its history holds no
+ * personal values: a category, a route, an agency, a reason id). */
+static const label event_labels[] = {
+    {"referred", N_("Referred to the cell")},
+    {"triaged", N_("Triage decision recorded")},
+    {"assessed", N_("Risk assessment recorded")},
+    {"lowering_approved", N_("Lower level approved by the coordinator")},
+    {"information_shared", N_("Information shared")},
+    {"not_shared", N_("Decision not to share recorded")},
+    {"participant_added", N_("Agency added to the situation")},
+    {"user_excluded", N_("A user was excluded from the situation")},
+    {"closed", N_("Situation closed")},
+};
+
+/* The forms of the situation page that can come back refused. */
+#define FORM_TRIAGE "triage"
+#define FORM_INFO "information"
+#define FORM_PARTICIPANT "participant"
+#define FORM_EXCLUSION "exclusion"
+#define FORM_CONTACT "contact"
+#define FORM_CLOSE "close"
+
+/* What a refused form brings back to the situation page: its status, its
+ * message (or problems), and everything typed. */
+typedef struct page_state {
+    int status;
+    const char *which;  /* FORM_*, or NULL for a plain GET */
+    const char *error;  /* translated message */
+    json_t *problems;   /* FORM_INFO: [{field, message}] from information_create */
+    const form *f;      /* what was typed */
+    const char *person; /* FORM_CONTACT: whose contact details */
+} page_state;
+
+static const char *nz(const char *s)
+{
+    return s ? s : "";
+}
+
+/* The form of state when it is the one refused, else an empty one. */
+static const form *typed_form(const page_state *ps, const char *which)
+{
+    static const form empty = {0};
+    return ps->which && ps->f && strcmp(ps->which, which) == 0 ? ps->f : &empty;
+}
+
+static const char *form_error(const page_state *ps, const char *which)
+{
+    return ps->which && strcmp(ps->which, which) == 0 ? ps->error : NULL;
+}
+
+/* Today as YYYY-MM-DD (the server's clock). */
+static void today_text(char out[11])
+{
+    char now[32];
+    time_rfc3339(clock_now(), now, sizeof(now));
+    memcpy(out, now, 10);
+    out[10] = '\0';
+}
+
+/* Options of a select: value, translated label, selected. */
+static json_t *select_options(req *r, const char *const *ids, size_t n, const char *(*label_fn)(const char *),
+                              const char *chosen)
+{
+    json_t *out = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(out, json_pack("{s:s,s:s,s:b}", "value", ids[i], "label", req_tr(r, label_fn(ids[i])),
+                                             "selected", chosen && strcmp(chosen, ids[i]) == 0));
+    return out;
+}
+
+/* Radios of the legal bases, each with its plain-language explanation and
+ * the law it rests on (data/legal-bases.json); ids prefix-<basis>. */
+static json_t *basis_radios(req *r, json_t *bases, const char *prefix, const char *chosen)
+{
+    json_t *out = json_array(), *b;
+    size_t i;
+    json_array_foreach(bases, i, b) {
+        const char *id = nz(jstr(b, "id"));
+        json_array_append_new(out, json_pack("{s:s,s:s,s:s,s:s,s:s,s:b}", "id", arena_printf(r->a, "%s-%s", prefix, id),
+                                             "value", id, "label", req_tr(r, vocab_basis(id)), "explain",
+                                             nz(jstr(b, "explanation")), "law", nz(jstr(b, "law")), "checked",
+                                             chosen && strcmp(chosen, id) == 0));
+    }
+    return out;
+}
+
+/* The items of information_view grouped by the agency that brought them,
+ * in the order they came. Every key the template reads is set on every
+ * item (a missing one would be looked up in the enclosing scopes). */
+static json_t *information_groups(req *r, json_t *items)
+{
+    json_t *groups = json_array(), *it;
+    size_t i;
+    json_array_foreach(items, i, it) {
+        const char *agency_id = nz(jstr(it, "shared_by_agency_id"));
+        json_t *group = NULL, *g;
+        size_t k;
+        json_array_foreach(groups, k, g) {
+            if (strcmp(nz(jstr(g, "agency_id")), agency_id) == 0)
+                group = g;
+        }
+        if (!group) {
+            group = json_pack("{s:s,s:s,s:s,s:[]}", "agency_id", agency_id, "agency", nz(jstr(it, "shared_by")),
+                              "heading_id", arena_printf(r->a, "info-agency-%zu", json_array_size(groups)), "items");
+            json_array_append_new(groups, group);
+        }
+        int restricted = json_is_true(json_object_get(it, "restricted"));
+        int shared = json_is_true(json_object_get(it, "shared"));
+        const char *basis = jstr(it, "basis");
+        json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:b,s:b,s:b,s:s,s:s,s:s,s:s,s:s}", "item_id", nz(jstr(it, "id")),
+                              "category_label", req_tr(r, vocab_category(jstr(it, "category"))), "at",
+                              nz(jstr(it, "at")), "basis_label",
+                              shared ? req_tr(r, vocab_basis(basis)) : "", "restricted", restricted, "shared", shared,
+                              "sensitive", json_is_true(json_object_get(it, "sensitive")), "ask",
+                              nz(jstr(it, "ask")), "content", nz(jstr(it, "content")), "reason",
+                              nz(jstr(it, "reason")), "justification", nz(jstr(it, "justification")),
+                              "expires_text", date_text(r, jstr(it, "expires_on")));
+        json_array_append_new(json_object_get(group, "items"), o);
+    }
+    return groups;
+}
+
+/* "Name (role)" of a person of the situation, by id. */
+static const char *person_label(req *r, json_t *persons, const char *id)
+{
+    json_t *p;
+    size_t i;
+    json_array_foreach(persons, i, p) {
+        const char *pid = jstr(p, "id");
+        if (pid && id && strcmp(pid, id) == 0) {
+            const char *name = nz(jstr(p, "name")), *role = nz(jstr(p, "role_label"));
+            return *name ? arena_printf(r->a, "%s (%s)", name, role) : role;
+        }
+    }
+    return "";
+}
+
+static json_t *relations_for_page(req *r, json_t *rels, json_t *persons)
+{
+    json_t *out = json_array(), *x;
+    size_t i;
+    json_array_foreach(rels, i, x) {
+        json_array_append_new(out, json_pack("{s:s,s:s,s:s}", "from", person_label(r, persons, jstr(x, "from")),
+                                             "to", person_label(r, persons, jstr(x, "to")), "kind_label",
+                                             req_tr(r, vocab_relationship(jstr(x, "kind")))));
+    }
+    return out;
+}
+
+/* "dash-24-structure v1: high" as "title: level label". */
+static const char *assessed_text(req *r, const char *detail)
+{
+    const char *v = detail ? strstr(detail, " v") : NULL, *colon = detail ? strstr(detail, ": ") : NULL;
+    if (!v || !colon || colon < v)
+        return nz(detail);
+    char *end = NULL;
+    long version = strtol(v + 2, &end, 10);
+    const char *iid = arena_strndup(r->a, detail, (size_t)(v - detail));
+    const instrument *ins = iid && version > 0 && version <= INSTRUMENT_MAX_VERSION
+                                ? instrument_set_find(r->app->instruments, iid, (int)version)
+                                : NULL;
+    if (!ins)
+        return nz(detail);
+    json_t *badge = level_badge(r, iid, (int)version, colon + 2);
+    const char *out = arena_printf(r->a, "%s: %s", instrument_text_get(&ins->title, r->lang), nz(jstr(badge, "label")));
+    json_decref(badge);
+    return out;
+}
+
+/* The history: when, and what, in words; no personal values. */
+static json_t *history_for_page(req *r, json_t *events)
+{
+    json_t *out = json_array(), *e;
+    size_t i;
+    json_array_foreach(events, i, e) {
+        const char *kind = nz(jstr(e, "kind")), *detail = jstr(e, "detail"), *more = "";
+        if (strcmp(kind, "triaged") == 0)
+            more = LABEL(r, route_labels, detail);
+        else if (strcmp(kind, "information_shared") == 0 || strcmp(kind, "not_shared") == 0)
+            more = req_tr(r, vocab_category(detail));
+        else if (strcmp(kind, "participant_added") == 0)
+            more = agency_name(r, detail);
+        else if (strcmp(kind, "closed") == 0)
+            more = req_tr(r, vocab_close_reason(detail));
+        else if (strcmp(kind, "assessed") == 0)
+            more = assessed_text(r, detail);
+        else if (strcmp(kind, "referred") == 0 && detail && strcmp(detail, "repeat") == 0)
+            more = req_tr(r, N_("repeat within 12 months"));
+        json_array_append_new(out, json_pack("{s:s,s:s,s:s}", "at", nz(jstr(e, "at")), "what",
+                                             LABEL(r, event_labels, kind), "detail", nz(more)));
+    }
+    return out;
+}
+
+/* --- the agencies taking part --- */
+
+typedef struct parts_ctx {
+    req *r;
+    char today[11];
+    json_t *list;   /* for the page */
+    json_t *active; /* agency id -> name, participation not ended */
+} parts_ctx;
+
+static int parts_cb(void *ctx, const store_participant *p)
+{
+    parts_ctx *x = ctx;
+    req *r = x->r;
+    int ended = p->ends_on && strcmp(p->ends_on, x->today) < 0;
+    json_array_append_new(x->list, json_pack("{s:s,s:s,s:s,s:s,s:s,s:b}", "agency", nz(p->agency_name), "sector_label",
+                                             req_tr(r, vocab_sector(p->sector)), "basis_label",
+                                             req_tr(r, vocab_basis(p->basis)), "since_text",
+                                             date_text(r, p->added_at), "until_text", date_text(r, p->ends_on),
+                                             "ended", ended));
+    if (!ended)
+        json_object_set_new(x->active, p->agency_id, json_string(nz(p->agency_name)));
+    return 0;
+}
+
+/* --- the coordinator's forms --- */
+
+typedef struct agencies_ctx {
+    req *r;
+    const char *territory_id, *chosen;
+    json_t *active, *options;
+} agencies_ctx;
+
+static int agencies_cb(void *ctx, const store_agency *a)
+{
+    agencies_ctx *x = ctx;
+    if (strcmp(a->territory_id, x->territory_id) != 0 || json_object_get(x->active, a->id))
+        return 0;
+    json_array_append_new(x->options, json_pack("{s:s,s:s,s:b}", "value", a->id, "label",
+                                                arena_printf(x->r->a, "%s (%s)", a->name,
+                                                             req_tr(x->r, vocab_sector(a->sector))),
+                                                "selected", x->chosen && strcmp(x->chosen, a->id) == 0));
+    return 0;
+}
+
+typedef struct users_ctx {
+    req *r;
+    const char *sid, *chosen;
+    json_t *active, *options;
+    int failed;
+} users_ctx;
+
+/* Users of the agencies taking part, but the coordinator and those
+ * already excluded. */
+static int users_cb(void *ctx, const store_user *u)
+{
+    users_ctx *x = ctx;
+    req *r = x->r;
+    json_t *agency = json_object_get(x->active, u->agency_id);
+    int excluded = 0;
+    if (!agency || !u->active || strcmp(u->id, r->user.id) == 0)
+        return 0;
+    if (store_exclusion_exists(req_db(r), x->sid, u->id, &excluded) != STORE_OK) {
+        x->failed = 1;
+        return 1;
+    }
+    if (!excluded)
+        json_array_append_new(x->options, json_pack("{s:s,s:s,s:b}", "value", u->id, "label",
+                                                    arena_printf(r->a, "%s — %s", u->display_name,
+                                                                 json_string_value(agency)),
+                                                    "selected", x->chosen && strcmp(x->chosen, u->id) == 0));
+    return 0;
+}
+
+static int visible_to_cb(void *ctx, const store_sperson *p)
+{
+    json_object_set_new(ctx, p->person_id, json_string(nz(p->visible_to)));
+    return 0;
+}
+
+/* 1 if id is one of the comma-separated ids of list. */
+static int listed(const char *list, const char *id)
+{
+    size_t n = strlen(id);
+    for (const char *p = list; p && *p;) {
+        size_t len = strcspn(p, ",");
+        if (len == n && strncmp(p, id, n) == 0)
+            return 1;
+        p += len + (p[len] == ',');
+    }
+    return 0;
+}
+
+/* For each person with a safe address or phone: the participating
+ * agencies as checkboxes, ticked when they may read them now (or as typed
+ * when the form came back). */
+static json_t *contact_forms(req *r, const char *sid, json_t *persons, json_t *active, const page_state *ps)
+{
+    json_t *vis = json_object(), *out = json_array(), *p;
+    size_t i;
+    if (store_situation_persons_each(req_db(r), r->a, sid, visible_to_cb, vis) != STORE_OK) {
+        json_decref(vis);
+        json_decref(out);
+        return NULL;
+    }
+    json_array_foreach(persons, i, p) {
+        const char *pid = nz(jstr(p, "id"));
+        if (!json_object_get(p, "address") && !json_object_get(p, "phone"))
+            continue;
+        int back = ps->person && strcmp(ps->person, pid) == 0;
+        const form *f = typed_form(ps, FORM_CONTACT);
+        json_t *boxes = json_array();
+        const char *aid;
+        json_t *name;
+        json_object_foreach(active, aid, name) {
+            int checked = 0;
+            if (back) {
+                for (size_t k = 0; k < f->n; k++)
+                    if (strcmp(f->fields[k].name, "agency") == 0 && strcmp(f->fields[k].value, aid) == 0)
+                        checked = 1;
+            } else {
+                checked = listed(json_string_value(json_object_get(vis, pid)), aid);
+            }
+            json_array_append_new(boxes, json_pack("{s:s,s:s,s:O,s:b}", "id", arena_printf(r->a, "vis-%s-%s", pid, aid),
+                                                   "value", aid, "label", name, "checked", checked));
+        }
+        const char *who = nz(jstr(p, "name"));
+        json_t *o = json_pack("{s:s,s:s,s:s,s:o}", "person_id", pid, "legend_id", arena_printf(r->a, "vis-%s", pid),
+                              "who", *who ? who : nz(jstr(p, "role_label")), "boxes", boxes);
+        set_text(o, "error", back ? ps->error : NULL);
+        json_array_append_new(out, o);
+    }
+    json_decref(vis);
+    return out;
+}
+
+/* The information form: what was typed, and the problems next to their
+ * fields and listed at the top. */
+static json_t *information_form(req *r, json_t *bases, const page_state *ps)
+{
+    static const struct {
+        const char *field, *key, *href;
+    } where[] = {
+        {"category", "category", "info-category"},
+        {"content", "content", "info-content"},
+        {"reason", "reason", "info-reason"},
+        {"basis", "basis", "info-basis-consent"},
+        {"justification", "justification", "info-justification"},
+        {"expires_on", "expires_on", "info-expires"},
+        {"visible_to", "sensitive", "info-sensitive"},
+    };
+    const form *f = typed_form(ps, FORM_INFO);
+    json_t *errors = json_object(), *summary = json_array(), *p;
+    size_t i;
+    json_array_foreach(ps->which && strcmp(ps->which, FORM_INFO) == 0 ? ps->problems : NULL, i, p) {
+        const char *field = nz(jstr(p, "field")), *key = "category", *href = "info-category";
+        for (size_t k = 0; k < COUNT(where); k++)
+            if (strcmp(field, where[k].field) == 0) {
+                key = where[k].key;
+                href = where[k].href;
+            }
+        add_problem(r, errors, summary, key, href, nz(jstr(p, "message")));
+    }
+    return json_pack("{s:o,s:s,s:b,s:s,s:o,s:s,s:b,s:s,s:o,s:o,s:b}", "categories",
+                     select_options(r, category_ids, COUNT(category_ids), vocab_category, form_get(f, "category")),
+                     "content", typed(f, "content"), "withhold", ticked(f, "withhold"), "reason", typed(f, "reason"),
+                     "bases", basis_radios(r, bases, "info-basis", form_get(f, "basis")), "justification",
+                     typed(f, "justification"), "sensitive", ticked(f, "sensitive"), "expires_on",
+                     typed(f, "expires_on"), "errors", errors, "problems", summary, "has_problems",
+                     json_array_size(summary) > 0);
+}
+
+/* The coordinator's forms: add an agency, exclude a user, who reads the
+ * contact details, close. NULL on a store failure. */
+static json_t *coordinator_forms(req *r, json_t *sit, json_t *bases, json_t *active, const page_state *ps)
+{
+    const char *sid = nz(jstr(sit, "id"));
+    const form *pf = typed_form(ps, FORM_PARTICIPANT), *xf = typed_form(ps, FORM_EXCLUSION);
+    const form *cf = typed_form(ps, FORM_CLOSE);
+    agencies_ctx ax = {.r = r, .territory_id = nz(jstr(sit, "territory_id")), .chosen = form_get(pf, "agency_id"),
+                       .active = active, .options = json_array()};
+    users_ctx ux = {.r = r, .sid = sid, .chosen = form_get(xf, "user_id"), .active = active, .options = json_array()};
+    if (store_agencies_each(req_db(r), agencies_cb, &ax) != STORE_OK ||
+        store_users_each(req_db(r), users_cb, &ux) != STORE_OK || ux.failed) {
+        json_decref(ax.options);
+        json_decref(ux.options);
+        return NULL;
+    }
+    json_t *contacts = contact_forms(r, sid, json_object_get(sit, "persons"), active, ps);
+    if (!contacts) {
+        json_decref(ax.options);
+        json_decref(ux.options);
+        return NULL;
+    }
+    json_t *part = json_pack("{s:o,s:o,s:s,s:s}", "agencies", ax.options, "bases",
+                             basis_radios(r, bases, "part-basis", form_get(pf, "basis")), "justification",
+                             typed(pf, "justification"), "ends_on", typed(pf, "ends_on"));
+    json_t *excl = json_pack("{s:o,s:s}", "users", ux.options, "reason", typed(xf, "reason"));
+    json_t *close = json_pack("{s:o,s:s,s:s,s:O}", "reasons",
+                              select_options(r, close_reason_ids, COUNT(close_reason_ids), vocab_close_reason,
+                                             form_get(cf, "reason")),
+                              "notes", typed(cf, "notes"), "transfer_note", typed(cf, "transfer_note"), "version",
+                              json_object_get(sit, "version"));
+    /* Every key the template reads is set (see information_groups). */
+    set_text(part, "error", form_error(ps, FORM_PARTICIPANT));
+    set_text(excl, "error", form_error(ps, FORM_EXCLUSION));
+    return json_pack("{s:o,s:o,s:o,s:o}", "participant", part, "exclusion", excl, "contacts", contacts, "close",
+                     close);
+}
+
+/* Information, agencies taking part, relationships, history and closure
+ * for the page; the forms for those who may use them. */
+static int sharing_for_page(req *r, json_t *d, json_t *sit, int decider, const page_state *ps)
+{
+    const char *sid = nz(jstr(sit, "id"));
+    parts_ctx px = {.r = r, .list = json_array(), .active = json_object()};
+    today_text(px.today);
+    if (store_participants_each(req_db(r), r->a, sid, parts_cb, &px) != STORE_OK) {
+        json_decref(px.list);
+        json_decref(px.active);
+        return -1;
+    }
+    json_object_set_new(d, "participants", px.list);
+    json_object_set_new(d, "info_groups", information_groups(r, json_object_get(sit, "information")));
+    json_object_set_new(d, "relations",
+                        relations_for_page(r, json_object_get(sit, "relationships"), json_object_get(sit, "persons")));
+    json_object_set_new(d, "history", history_for_page(r, json_object_get(sit, "history")));
+    json_t *cl = json_object_get(sit, "closure");
+    if (json_is_object(cl))
+        json_object_set_new(d, "closure", json_pack("{s:s,s:s,s:s,s:s}", "reason_label",
+                                                    req_tr(r, vocab_close_reason(jstr(cl, "reason"))), "at",
+                                                    nz(jstr(cl, "at")), "notes", nz(jstr(cl, "notes")), "transfer_note",
+                                                    nz(jstr(cl, "transfer_note"))));
+    int open = strcmp(nz(jstr(sit, "status")), "closed") != 0;
+    int contributor = open && situation_can(r, sid, VERB_UPDATE);
+    json_t *bases = contributor || decider ? legal_bases(r) : json_array();
+    if (!bases) {
+        json_decref(px.active);
+        return -1;
+    }
+    int rc = 0;
+    const char *e = form_error(ps, FORM_CLOSE);
+    if (e)
+        set_text(d, "close_error", e);
+    if (contributor) {
+        json_t *info = information_form(r, bases, ps);
+        json_object_set_new(info, "consent_given",
+                            json_boolean(strcmp(nz(jstr(json_object_get(sit, "consent"), "status")), "given") == 0));
+        json_object_set_new(d, "info_form", info);
+    }
+    if (decider && open) {
+        json_t *coord = coordinator_forms(r, sit, bases, px.active, ps);
+        if (coord)
+            json_object_set_new(d, "coord", coord);
+        else
+            rc = -1;
+    }
+    json_decref(bases);
+    json_decref(px.active);
+    return rc;
+}
+
+/* The situation page; ps says which form came back refused, with what. */
+static int situation_page(req *r, const char *id, const page_state *ps)
 {
     int st;
     size_t i;
@@ -875,11 +1347,19 @@ static int situation_page(req *r, const char *id, int status, const char *error,
         set_text(tri, "route_label", LABEL(r, route_labels, jstr(tri, "route")));
         set_text(tri, "at_text", date_text(r, jstr(tri, "at")));
     }
-    json_t *d = json_pack("{s:o,s:b}", "sit", sit, "decider", decider);
-    if (decider)
-        json_object_set_new(d, "triage_form", triage_form(r, sit, route_typed, reason_typed));
+    json_t *d = json_pack("{s:o,s:b,s:s}", "sit", sit, "decider", decider, "sid", id);
+    if (sharing_for_page(r, d, sit, decider, ps) != 0) {
+        json_decref(d);
+        return -1;
+    }
+    if (decider) {
+        const form *tf = typed_form(ps, FORM_TRIAGE);
+        const char *chosen = val(tf, "route");
+        json_object_set_new(d, "triage_form", triage_form(r, sit, chosen, typed(tf, "reason")));
+    }
+    const char *error = form_error(ps, FORM_TRIAGE);
     if (error)
-        set_text(d, "triage_error", req_tr(r, error));
+        set_text(d, "triage_error", error);
 
     /* Notices after a redirect (flags only: nothing personal in the URL). */
     static const label notice_flags[] = {
@@ -889,6 +1369,12 @@ static int situation_page(req *r, const char *id, int status, const char *error,
                       "12 months ago.")},
         {"triaged", N_("The triage decision has been recorded.")},
         {"approved", N_("The lower level has been approved.")},
+        {"shared", N_("The information has been shared with its legal basis.")},
+        {"withheld", N_("Your decision not to share has been recorded, with its reason.")},
+        {"participant", N_("The agency now takes part in the situation.")},
+        {"excluded", N_("The user is excluded from the situation.")},
+        {"contacts", N_("Who may read the contact details has been updated.")},
+        {"closed", N_("The situation is closed.")},
     };
     json_t *notices = json_array(), *a, *assessments = json_object_get(sit, "assessments");
     for (size_t k = 0; k < COUNT(notice_flags); k++)
@@ -901,31 +1387,23 @@ static int situation_page(req *r, const char *id, int status, const char *error,
             add_text(notices, req_tr1(r, N_("Assessment saved. Level: {1}."), level));
     }
     json_object_set_new(d, "notices", notices);
-    return resp_page(r, status, "situation", N_("Situation"), d);
+    return resp_page(r, ps->status, "situation", N_("Situation"), d);
 }
 
 /* GET /situations/{id} */
 int page_situation(req *r)
 {
-    return situation_page(r, req_param(r, 0), 200, NULL, NULL, NULL);
+    page_state ps = {.status = 200};
+    return situation_page(r, req_param(r, 0), &ps);
 }
 
-/* POST /situations/{id}/triage: the form becomes api_triage's JSON body,
- * so the policy, the rules and the stale-version check are the API's. */
-int page_situation_triage(req *r)
+/* Puts body (stolen) into the request as the JSON an API handler reads,
+ * then runs the handler: the policy, the rules and the stale-version
+ * check stay the API's. */
+static int call_api(req *r, json_t *body, handler_fn fn)
 {
-    const char *id = req_param(r, 0);
-    form f;
-    if (req_form(r, &f) != 0)
-        return resp_error(r, 400, "bad_request", BAD_REQUEST_MSG);
-    const char *chosen = val(&f, "route"), *reason = typed(&f, "reason"), *ver = val(&f, "version");
-    json_t *b = json_pack("{s:s}", "reason", reason);
-    if (chosen)
-        json_object_set_new(b, "route", json_string(chosen));
-    if (ver)
-        json_object_set_new(b, "version", number_json(ver));
-    char *text = b ? json_dumps(b, JSON_COMPACT) : NULL;
-    json_decref(b);
+    char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
+    json_decref(body);
     if (!text)
         return -1;
     buf_reset(&r->body);
@@ -933,19 +1411,201 @@ int page_situation_triage(req *r)
     free(text);
     if (r->body.oom)
         return -1;
-    int rc = api_triage(r);
+    return fn(r);
+}
+
+/* The message of the API handler's JSON refusal, now in r->out. */
+static const char *api_message(req *r)
+{
+    json_error_t jerr;
+    json_t *o = r->out.data ? json_loadb(r->out.data, r->out.len, 0, &jerr) : NULL;
+    const char *m = json_string_value(json_object_get(json_object_get(o, "error"), "message"));
+    const char *copy = arena_strdup(r->a, m ? m : req_tr(r, BAD_REQUEST_MSG));
+    json_decref(o);
+    return copy;
+}
+
+/* After an API handler ran for a form: 200/201 go to ok_location; a
+ * refusal of the rules (422) or a conflict (409) brings the form back with
+ * the message and what was typed; anything else was answered already.
+ * The API's 422 is JSON whatever the path; its 409 is given as a page
+ * here, so conflict_msg says it. */
+static int form_answer(req *r, int rc, const char *sid, const char *which, const form *f, const char *person,
+                       const char *ok_location, const char *conflict_msg)
+{
+    if (rc != 0)
+        return rc;
+    if (r->status == 200 || r->status == 201)
+        return resp_redirect(r, ok_location);
+    if (r->status != 409 && r->status != 422)
+        return 0; /* 403, 404, 400: answered by the API handler, as a page */
+    page_state ps = {.status = r->status, .which = which, .f = f, .person = person,
+                     .error = r->status == 409 && conflict_msg ? req_tr(r, conflict_msg) : api_message(r)};
+    return situation_page(r, sid, &ps);
+}
+
+/* POST /situations/{id}/triage: the form becomes api_triage's JSON body. */
+int page_situation_triage(req *r)
+{
+    const char *id = req_param(r, 0);
+    form f;
+    if (req_form(r, &f) != 0)
+        return resp_error(r, 400, "bad_request", BAD_REQUEST_MSG);
+    const char *chosen = val(&f, "route"), *ver = val(&f, "version");
+    json_t *b = json_pack("{s:s}", "reason", typed(&f, "reason"));
+    if (chosen)
+        json_object_set_new(b, "route", json_string(chosen));
+    if (ver)
+        json_object_set_new(b, "version", number_json(ver));
+    int rc = call_api(r, b, api_triage);
     if (rc != 0)
         return rc;
     if (r->status == 200)
         return resp_redirect(r, arena_printf(r->a, "/situations/%s?triaged=1", id));
-    if (r->status == 409)
-        return situation_page(r, id, 409,
-                              N_("Someone changed this situation while you were deciding. Check it again below: "
-                                 "your reason is kept, send it again to confirm."),
-                              chosen, reason);
-    if (r->status == 422)
-        return situation_page(r, id, 422, N_("Choose a route and give the reason for it."), chosen, reason);
-    return 0; /* 403, 404, 400: answered by api_triage */
+    if (r->status != 409 && r->status != 422)
+        return 0; /* 403, 404, 400: answered by api_triage */
+    page_state ps = {.status = r->status, .which = FORM_TRIAGE, .f = &f,
+                     .error = req_tr(r, r->status == 409
+                                            ? N_("Someone changed this situation while you were deciding. Check it "
+                                                 "again below: your reason is kept, send it again to confirm.")
+                                            : N_("Choose a route and give the reason for it."))};
+    return situation_page(r, id, &ps);
+}
+
+/* The body information_create reads, from the form. Withholding sends the
+ * reason, never the content. */
+static json_t *information_body(const form *f)
+{
+    json_t *b = json_object();
+    const char *v;
+    int withhold = ticked(f, "withhold");
+    if ((v = val(f, "category")))
+        json_object_set_new(b, "category", json_string(v));
+    if (withhold) {
+        json_object_set_new(b, "shared", json_false());
+        if ((v = val(f, "reason")))
+            json_object_set_new(b, "reason", json_string(v));
+    } else {
+        if ((v = val(f, "content")))
+            json_object_set_new(b, "content", json_string(v));
+        if ((v = val(f, "basis")))
+            json_object_set_new(b, "basis", json_string(v));
+    }
+    if ((v = val(f, "justification")))
+        json_object_set_new(b, "justification", json_string(v));
+    if (ticked(f, "sensitive"))
+        json_object_set_new(b, "sensitive", json_true());
+    if ((v = val(f, "expires_on")))
+        json_object_set_new(b, "expires_on", json_string(v));
+    return b;
+}
+
+/* POST /situations/{id}/information: for those who may contribute (as
+ * POST .../information in the API); information_create decides. */
+int page_information_add(req *r)
+{
+    const char *sid = req_param(r, 0);
+    form f;
+    json_t *out = NULL;
+    if (!situation_can(r, sid, VERB_UPDATE))
+        return situation_not_visible(r, sid);
+    if (req_form(r, &f) != 0)
+        return resp_error(r, 400, "bad_request", BAD_REQUEST_MSG);
+    json_t *body = information_body(&f), *problems = json_array();
+    int rc = body && problems ? information_create(r, sid, body, problems, &out) : -1;
+    json_decref(body);
+    if (rc == -2) {
+        page_state ps = {.status = 422, .which = FORM_INFO, .f = &f, .problems = problems};
+        rc = situation_page(r, sid, &ps);
+        json_decref(problems);
+        return rc;
+    }
+    json_decref(problems);
+    if (rc != 0 || !out) {
+        json_decref(out);
+        return -1;
+    }
+    int shared = json_is_true(json_object_get(out, "shared"));
+    json_decref(out);
+    return resp_redirect(r, arena_printf(r->a, "/situations/%s?%s=1#information", sid, shared ? "shared" : "withheld"));
+}
+
+/* POST /situations/{id}/participants: the coordinator adds an agency
+ * (api_participant_add). */
+int page_participant_add(req *r)
+{
+    const char *sid = req_param(r, 0);
+    form f;
+    const char *v;
+    if (req_form(r, &f) != 0)
+        return resp_error(r, 400, "bad_request", BAD_REQUEST_MSG);
+    json_t *b = json_object();
+    static const char *const keys[] = {"agency_id", "basis", "justification", "ends_on"};
+    for (size_t i = 0; i < COUNT(keys); i++)
+        if ((v = val(&f, keys[i])))
+            json_object_set_new(b, keys[i], json_string(v));
+    return form_answer(r, call_api(r, b, api_participant_add), sid, FORM_PARTICIPANT, &f, NULL,
+                       arena_printf(r->a, "/situations/%s?participant=1#participants", sid), NULL);
+}
+
+/* POST /situations/{id}/exclusions: the coordinator excludes a named user
+ * (api_exclusion_add). */
+int page_exclusion_add(req *r)
+{
+    const char *sid = req_param(r, 0);
+    form f;
+    const char *v;
+    if (req_form(r, &f) != 0)
+        return resp_error(r, 400, "bad_request", BAD_REQUEST_MSG);
+    json_t *b = json_object();
+    if ((v = val(&f, "user_id")))
+        json_object_set_new(b, "user_id", json_string(v));
+    if ((v = val(&f, "reason")))
+        json_object_set_new(b, "reason", json_string(v));
+    return form_answer(r, call_api(r, b, api_exclusion_add), sid, FORM_EXCLUSION, &f, NULL,
+                       arena_printf(r->a, "/situations/%s?excluded=1#coordination", sid),
+                       N_("This user is already excluded from the situation."));
+}
+
+/* POST /situations/{id}/persons/{person}/contact-visibility: the agencies
+ * ticked may read the person's contact details (api_contact_visibility). */
+int page_contact_visibility(req *r)
+{
+    const char *sid = req_param(r, 0), *pid = req_param(r, 1);
+    form f;
+    if (req_form(r, &f) != 0)
+        return resp_error(r, 400, "bad_request", BAD_REQUEST_MSG);
+    json_t *list = json_array();
+    for (size_t i = 0; i < f.n; i++)
+        if (strcmp(f.fields[i].name, "agency") == 0 && *f.fields[i].value)
+            json_array_append_new(list, json_string(f.fields[i].value));
+    return form_answer(r, call_api(r, json_pack("{s:o}", "visible_to", list), api_contact_visibility), sid,
+                       FORM_CONTACT, &f, pid, arena_printf(r->a, "/situations/%s?contacts=1#coordination", sid),
+                       NULL);
+}
+
+/* POST /situations/{id}/close: the coordinator closes (api_situation_close);
+ * a stale version comes back with the notes kept. */
+int page_situation_close(req *r)
+{
+    const char *sid = req_param(r, 0);
+    form f;
+    const char *v;
+    if (req_form(r, &f) != 0)
+        return resp_error(r, 400, "bad_request", BAD_REQUEST_MSG);
+    json_t *b = json_object();
+    if ((v = val(&f, "reason")))
+        json_object_set_new(b, "reason", json_string(v));
+    if ((v = val(&f, "version")))
+        json_object_set_new(b, "version", number_json(v));
+    if ((v = val(&f, "notes")))
+        json_object_set_new(b, "notes", json_string(v));
+    if ((v = val(&f, "transfer_note")))
+        json_object_set_new(b, "transfer_note", json_string(v));
+    return form_answer(r, call_api(r, b, api_situation_close), sid, FORM_CLOSE, &f, NULL,
+                       arena_printf(r->a, "/situations/%s?closed=1", sid),
+                       N_("Someone changed this situation since you opened it, or it is already closed. Check it "
+                          "again below: what you wrote is kept, send it again to confirm."));
 }
 
 /* POST /situations/{id}/assessments/{aid}/approve: api_assessment_approve
@@ -1234,4 +1894,139 @@ int page_triage(req *r)
         set_text(e, "route_label", LABEL(r, route_labels, jstr(e, "suggested_route")));
     }
     return resp_page(r, 200, "triage", N_("Triage queue"), json_pack("{s:o}", "queue", q));
+}
+
+/* ------------------------------------------- the disclosure register */
+
+/* Appends s percent-encoded for a query string. */
+static void query_append(buf *b, const char *name, const char *s)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    buf_printf(b, "%s%s=", b->len ? "&" : "", name);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '-' ||
+            *p == '_' || *p == '.' || *p == '~') {
+            buf_putc(b, (char)*p);
+        } else {
+            buf_putc(b, '%');
+            buf_putc(b, hex[*p >> 4]);
+            buf_putc(b, hex[*p & 15]);
+        }
+    }
+}
+
+/* The filled filters as a query string ("" when none). */
+static const char *filters_query(req *r, const char *const names[3], const char *const values[3])
+{
+    buf b;
+    buf_init(&b);
+    for (int i = 0; i < 3; i++)
+        if (values[i] && *values[i])
+            query_append(&b, names[i], values[i]);
+    const char *q = b.oom ? NULL : arena_strdup(r->a, buf_cstr(&b));
+    buf_free(&b);
+    return q;
+}
+
+/* "Police, Justice" from an array of sector ids. */
+static const char *sector_list(req *r, json_t *ids)
+{
+    buf b;
+    json_t *v;
+    size_t i;
+    buf_init(&b);
+    json_array_foreach(ids, i, v) {
+        buf_printf(&b, "%s%s", i ? ", " : "", req_tr(r, vocab_sector(json_string_value(v))));
+    }
+    const char *s = arena_strdup(r->a, b.oom ? "" : buf_cstr(&b));
+    buf_free(&b);
+    return s;
+}
+
+/* One row of api_disclosures for the page: labels, agency names. */
+static json_t *register_row(req *r, json_t *x)
+{
+    int shared = json_is_true(json_object_get(x, "shared"));
+    json_t *with = json_object_get(x, "with"), *v;
+    const char *with_text;
+    size_t i;
+    if (!shared) {
+        with_text = req_tr(r, N_("Nobody: not shared"));
+    } else if (json_is_array(with)) {
+        buf b;
+        buf_init(&b);
+        json_array_foreach(with, i, v) {
+            buf_printf(&b, "%s%s", i ? ", " : "", agency_name(r, json_string_value(v)));
+        }
+        with_text = arena_strdup(r->a, b.oom ? "" : buf_cstr(&b));
+        buf_free(&b);
+    } else {
+        with_text = req_tr(r, N_("All participants"));
+    }
+    const char *except = sector_list(r, json_object_get(x, "except_sectors"));
+    const char *why = jstr(x, shared ? "justification" : "reason");
+    return json_pack("{s:s,s:s,s:s,s:b,s:s,s:s,s:s,s:s,s:s}", "at", nz(jstr(x, "at")), "situation_id",
+                     nz(jstr(x, "situation_id")), "category_label",
+                     req_tr(r, vocab_category(jstr(x, "category"))), "shared", shared, "by_agency",
+                     nz(jstr(x, "by_agency")), "basis_label", shared ? req_tr(r, vocab_basis(jstr(x, "basis"))) : "",
+                     "with_text", with_text, "except_text",
+                     shared && *except ? req_tr1(r, N_("except: {1}"), except) : "", "why", nz(why));
+}
+
+/* GET /disclosures[?situation_id=&from=&to=]: the register of what was
+ * shared (and withheld), by whom, with whom, when, on what basis - for the
+ * territory's coordinators and the auditors, as GET /api/v1/disclosures,
+ * whose answer it shows. Never any content. */
+int page_disclosures(req *r)
+{
+    static const char *const names[3] = {"situation_id", "from", "to"};
+    const char *values[3];
+    int y, m, d, blank = req_query(r, "format") != NULL;
+    policy_target t = {.type = OBJ_TRIAGE, .territory_id = r->agency.territory_id};
+    if (strcmp(r->user.role, "auditor") != 0 && !policy_check(&r->who, VERB_LIST, &t))
+        return auth_refuse(r, "disclosures", "", 0);
+    for (int i = 0; i < 3; i++) {
+        values[i] = req_query(r, names[i]);
+        blank |= values[i] && !*values[i];
+    }
+    const char *q = filters_query(r, names, values);
+    if (!q)
+        return -1;
+    /* The filter form sends every field, filled or not: ask again with
+     * the filled ones only, so the address says what is shown. */
+    if (blank)
+        return resp_redirect(r, arena_printf(r->a, "/disclosures%s%s", *q ? "?" : "", q));
+    json_t *filters = json_pack("{s:s,s:s,s:s}", "situation_id", nz(values[0]), "from", nz(values[1]), "to",
+                                nz(values[2]));
+    json_t *data = json_pack("{s:o,s:s}", "filters", filters, "csv_href",
+                             arena_printf(r->a, "/api/v1/disclosures?format=csv%s%s", *q ? "&" : "", q));
+    json_t *errors = json_object();
+    for (int i = 1; i < 3; i++)
+        if (values[i] && date_parse(values[i], &y, &m, &d) != 0)
+            set_text(errors, names[i], req_tr(r, N_("Give dates as YYYY-MM-DD.")));
+    json_object_set_new(data, "errors", errors);
+    if (json_object_size(errors)) {
+        json_object_set_new(data, "rows", json_array());
+        return resp_page(r, 400, "register", N_("Disclosure register"), data);
+    }
+    int rc = api_disclosures(r);
+    if (rc != 0 || r->status != 200) {
+        json_decref(data);
+        return rc;
+    }
+    json_error_t jerr;
+    json_t *got = json_loadb(r->out.data, r->out.len, 0, &jerr), *rows = json_array(), *x;
+    size_t i;
+    if (!got) {
+        json_decref(data);
+        json_decref(rows);
+        return -1;
+    }
+    json_array_foreach(json_object_get(got, "disclosures"), i, x) {
+        json_array_append_new(rows, register_row(r, x));
+    }
+    json_decref(got);
+    json_object_set_new(data, "rows", rows);
+    json_object_set_new(data, "filtered", json_boolean(*q != '\0'));
+    return resp_page(r, 200, "register", N_("Disclosure register"), data);
 }

@@ -53,3 +53,62 @@ const char *vocab_sector(const char *id)
 {
     return lookup(sectors, sizeof(sectors) / sizeof(sectors[0]), id);
 }
+
+static const pair categories[] = {
+    {"incident_history", N_("Incident history")},
+    {"criminal_record", N_("Criminal record")},
+    {"protective_order", N_("Protective order or release conditions")},
+    {"child_protection", N_("Child protection")},
+    {"health", N_("Health")},
+    {"mental_health", N_("Mental health")},
+    {"addiction", N_("Addiction")},
+    {"housing", N_("Housing")},
+    {"weapons_access", N_("Access to weapons")},
+    {"other", N_("Other")},
+};
+
+static const pair bases[] = {
+    {"consent", N_("Consent of the victim")},
+    {"safety_exception", N_("Safety exception")},
+    {"duty_to_report", N_("Duty to report")},
+    {"court_order", N_("Court order")},
+    {"referrer", N_("Referring agency")},
+    {"none", N_("None: not shared")},
+};
+
+static const pair close_reasons[] = {
+    {"risk_reduced", N_("Risk reduced")},
+    {"relocated", N_("Victim relocated in a safe place")},
+    {"unreachable", N_("Victim cannot be reached")},
+    {"moved_out_of_territory", N_("Moved out of the territory: transferred")},
+    {"other", N_("Other")},
+};
+
+static const pair relationships[] = {
+    {"partner", N_("Partner")},
+    {"ex_partner", N_("Former partner")},
+    {"parent", N_("Parent")},
+    {"step_parent", N_("Step-parent")},
+    {"new_partner", N_("New partner")},
+    {"relative", N_("Relative")},
+};
+
+const char *vocab_category(const char *id)
+{
+    return lookup(categories, sizeof(categories) / sizeof(categories[0]), id);
+}
+
+const char *vocab_basis(const char *id)
+{
+    return lookup(bases, sizeof(bases) / sizeof(bases[0]), id);
+}
+
+const char *vocab_close_reason(const char *id)
+{
+    return lookup(close_reasons, sizeof(close_reasons) / sizeof(close_reasons[0]), id);
+}
+
+const char *vocab_relationship(const char *id)
+{
+    return lookup(relationships, sizeof(relationships) / sizeof(relationships[0]), id);
+}

@@ -125,10 +125,26 @@ const PAGES = [
   ['GET /referrals/new',                                           '200 200 200 200 200 200 200 200 403 403 303'],
   ['GET /audit',                                                   '403 403 403 403 403 403 403 403 403 200 303', { trail: true }],
   ['GET /admin',                                                   '403 403 403 403 403 403 403 403 200 403 303'],
+  // sharing pages: the situation's forms and the disclosure register
+  ['POST /situations/{S}/information',                             '303 303 404 404 404 303 404 404 404 404 303', { to: '/situations/{S}?shared=1' }],
+  ['POST /situations/{S2}/information',                            '303 404 303 404 404 303 404 404 404 404 303', { to: '/situations/{S2}?shared=1' }],
+  ['POST /situations/{S}/participants',                            '403 403 404 404 404 303 404 404 404 404 303', { to: '/situations/{S}?participant=1' }],
+  ['POST /situations/{S}/exclusions',                              '403 403 404 404 404 303 404 404 404 404 303', { to: '/situations/{S}?excluded=1' }],
+  ['POST /situations/{S}/persons/{P}/contact-visibility',          '403 403 404 404 404 303 404 404 404 404 303', { to: '/situations/{S}?contacts=1' }],
+  // A stale version (409) brings the coordinator's page back; S stays open.
+  ['POST /situations/{S}/close',                                   '403 403 404 404 404 409 404 404 404 404 303', { mayReveal: ['addrS', 'phoneS', 'consentS', 'sensS'] }],
+  ['GET /disclosures',                                             '403 403 403 403 403 200 200 403 403 200 303', { trail: true }],
 ];
 const FORMS = {
   'POST /situations/{S}/assess': () => ({ instrument: 'dash-24-structure', instrument_version: '1' }),
   'POST /situations/{S}/triage': (w, col) => ({ route: 'conference', reason: `Décision de ${col} (page)` }),
+  'POST /situations/{S}/information': (w, col) => ({ category: 'other', content: `Note de ${col} (page)`, basis: 'consent' }),
+  'POST /situations/{S2}/information': (w, col) => ({ category: 'other', content: `Note S2 de ${col} (page)`,
+    basis: 'safety_exception', justification: 'Risque sérieux et imminent.' }),
+  'POST /situations/{S}/participants': (w) => ({ agency_id: w.agB, basis: 'safety_exception', justification: 'Logement à trouver.' }),
+  'POST /situations/{S}/exclusions': (w) => ({ user_id: w.users.spare2, reason: 'Collègue de la personne violente.' }),
+  'POST /situations/{S}/persons/{P}/contact-visibility': (w) => ({ agency: w.agencyOf.refuge }),
+  'POST /situations/{S}/close': () => ({ reason: 'risk_reduced', version: '0' }),
 };
 
 // --- sensitive values: who reads them in the situation ----------------------
