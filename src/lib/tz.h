@@ -13,4 +13,8 @@
  * "Nov 23, 2026, 12:05". 0, or -1 when the input is not such a time. */
 int tz_format(const char *rfc3339, const char *zone, const char *lang, char *out, size_t outlen);
 
+/* The local date "YYYY-MM-DD" (11 bytes) of an RFC 3339 UTC time in zone;
+ * out unchanged and -1 when the input is not such a time. */
+int tz_local_date(const char *rfc3339, const char *zone, char out[11]);
+
 #endif

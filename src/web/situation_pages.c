@@ -36,6 +36,7 @@
 #include "core/dates.h"
 #include "core/instrument.h"
 #include "lib/id.h"
+#include "lib/tz.h"
 #include "lib/log.h"
 #include "store/sharing.h"
 #include "store/situations.h"
@@ -181,8 +182,24 @@ static void add_text(json_t *list, const char *text)
     json_array_append_new(list, json_string(text ? text : ""));
 }
 
+/* Deletes the user's draft of a form once what it prepared is saved (the
+ * draft must not outlive it). A failure is logged, not fatal. */
+static int forget_draft(req *r, const char *key)
+{
+    store_conn *c = req_db(r);
+    if (!c || store_write_begin(c) != STORE_OK)
+        return -1;
+    if (store_draft_delete(c, r->user.id, key) != STORE_OK || store_write_commit(c) != STORE_OK) {
+        store_write_rollback(c);
+        log_error("event=draft_delete_failed");
+    }
+    store_read_begin(c);
+    return 0;
+}
+
 /* "23 January 2025" ("1er janvier 2025" in French) from a date or an
- * RFC 3339 time; "" for nothing, the text itself when it is not a date. */
+ * RFC 3339 time (its day in the territory's time zone); "" for nothing, the
+ * text itself when it is not a date. */
 static const char *date_text(req *r, const char *iso)
 {
     char day[11];
@@ -191,6 +208,11 @@ static const char *date_text(req *r, const char *iso)
         return iso ? iso : "";
     memcpy(day, iso, 10);
     day[10] = '\0';
+    if (strlen(iso) == 20 && iso[10] == 'T') {
+        store_territory t;
+        if (store_territory_by_id(req_db(r), r->agency.territory_id, &t) == STORE_OK)
+            tz_local_date(iso, t.timezone, day);
+    }
     if (date_parse(day, &y, &m, &d) != 0)
         return iso;
     int fr = strcmp(r->lang, "fr") == 0;
@@ -732,14 +754,8 @@ int page_referral_create(req *r)
     int repeat = json_is_string(json_object_get(out, "repeat_of"));
     json_decref(out);
     /* The situation exists now: the draft must not outlive it. */
-    store_conn *c = req_db(r);
-    if (!c || store_write_begin(c) != STORE_OK)
+    if (forget_draft(r, DRAFT_KEY) != 0)
         return -1;
-    if (store_draft_delete(c, r->user.id, DRAFT_KEY) != STORE_OK || store_write_commit(c) != STORE_OK) {
-        store_write_rollback(c);
-        log_error("event=draft_delete_failed form=" DRAFT_KEY);
-    }
-    store_read_begin(c);
     return resp_redirect(r, arena_printf(r->a, "/situations/%s?sent=1%s%s", sid, known ? "&known=1" : "",
                                          repeat ? "&repeat=1" : ""));
 }
@@ -1866,6 +1882,8 @@ int page_assess_post(req *r)
     }
     const char *aid = arena_strdup(r->a, json_string_value(json_object_get(out, "id")));
     json_decref(out);
+    if (forget_draft(r, arena_printf(r->a, "assess-%s-%s", sid, ins->id)) != 0)
+        return -1;
     return resp_redirect(r, arena_printf(r->a, "/situations/%s?assessed=%s", sid, aid));
 }
 

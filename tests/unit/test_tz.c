@@ -23,6 +23,15 @@ static void test_montreal(void **state)
     assert_string_equal(out, "1 juill. 2026, 18 h 05");
 }
 
+static void test_local_date(void **state)
+{
+    char day[11] = "unchanged!";
+    assert_int_equal(tz_local_date("2026-01-15T04:30:00Z", "America/Montreal", day), 0);
+    assert_string_equal(day, "2026-01-14"); /* still the 14th in Montreal */
+    assert_int_equal(tz_local_date("2026-01-15", "America/Montreal", day), -1);
+    assert_string_equal(day, "2026-01-14");
+}
+
 static void test_refuses_non_times(void **state)
 {
     char out[64];
@@ -37,6 +46,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_montreal),
+        cmocka_unit_test(test_local_date),
         cmocka_unit_test(test_refuses_non_times),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
