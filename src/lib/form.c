@@ -345,3 +345,9 @@ int json_body_check_keys(json_t *obj, const char *const *allowed, const char **u
     }
     return 0;
 }
+
+const char *json_get_str(const json_t *obj, const char *key)
+{
+    json_t *v = json_object_get(obj, key);
+    return json_is_string(v) ? json_string_value(v) : NULL;
+}

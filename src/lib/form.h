@@ -43,4 +43,7 @@ int json_body_parse(const char *body, size_t len, json_t **out, char *err, size_
  * *unknown points at the first unknown key (owned by obj). */
 int json_body_check_keys(json_t *obj, const char *const *allowed, const char **unknown);
 
+/* The string value of key in obj, or NULL (absent, or not a string). */
+const char *json_get_str(const json_t *obj, const char *key);
+
 #endif

@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lib/id.h"
 #include "lib/log.h"
+#include "sec/fieldcrypt.h"
 #include "lib/tz.h"
 #include "web/vocab.h"
 
@@ -70,6 +72,35 @@ const char *req_tr1(req *r, const char *msgid, const char *arg)
         return t;
     char *out = arena_printf(r->a, "%.*s%s%s", (int)(at - t), t, arg, at + 3);
     return out ? out : t;
+}
+
+const char *req_encrypt(req *r, const char *aad, const char *plain)
+{
+    char *out = NULL;
+    if (!plain || !*plain || fieldcrypt_encrypt(&r->app->keys, aad, plain, strlen(plain), r->a, &out) != 0)
+        return NULL;
+    return out;
+}
+
+const char *req_decrypt(req *r, const char *aad, const char *stored)
+{
+    char *out = NULL;
+    size_t len = 0;
+    if (!stored || !*stored)
+        return NULL;
+    if (fieldcrypt_decrypt(&r->app->keys, aad, stored, r->a, &out, &len) != 0) {
+        log_error("event=decrypt_failed aad_kind=\"%.40s\"", aad);
+        return NULL;
+    }
+    return out;
+}
+
+void req_today(char out[11])
+{
+    char t[32];
+    time_rfc3339(clock_now(), t, sizeof(t));
+    memcpy(out, t, 10);
+    out[10] = '\0';
 }
 
 static const char *tr_cb(void *ctx, const char *msgid)

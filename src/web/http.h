@@ -85,6 +85,15 @@ const char *req_tr(req *r, const char *msgid);
  * printf formats: a catalogue cannot crash the server). */
 const char *req_tr1(req *r, const char *msgid, const char *arg);
 
+/* Personal values at rest (sec/fieldcrypt.h), bound to their place by aad
+ * ("table.column:row id"). encrypt: NULL for NULL or "" (nothing to store)
+ * or on failure; decrypt: NULL for nothing stored or a value that does not
+ * open (logged). Both allocate from the request's arena. */
+const char *req_encrypt(req *r, const char *aad, const char *plain);
+const char *req_decrypt(req *r, const char *aad, const char *stored);
+/* Today's date in UTC, "YYYY-MM-DD". */
+void req_today(char out[11]);
+
 /* Answers */
 int resp_header(req *r, const char *name, const char *value);
 int resp_text(req *r, int status, const char *ctype, const char *body, size_t len);

@@ -36,30 +36,6 @@ static int one_of(const char *s, const char *const *set)
     return 0;
 }
 
-
-static const char *str(json_t *o, const char *k)
-{
-    json_t *v = json_object_get(o, k);
-    return json_is_string(v) ? json_string_value(v) : NULL;
-}
-
-static const char *enc(req *r, const char *aad, const char *plain)
-{
-    char *out = NULL;
-    if (!plain || !*plain || fieldcrypt_encrypt(&r->app->keys, aad, plain, strlen(plain), r->a, &out) != 0)
-        return NULL;
-    return out;
-}
-
-static const char *dec(req *r, const char *aad, const char *stored)
-{
-    char *out = NULL;
-    size_t len = 0;
-    if (!stored || !*stored || fieldcrypt_decrypt(&r->app->keys, aad, stored, r->a, &out, &len) != 0)
-        return NULL;
-    return out;
-}
-
 static int body_of(req *r, const char *const *allowed, json_t **body)
 {
     char err[128];
@@ -153,8 +129,8 @@ int api_participant_add(req *r)
     if (body_of(r, allowed, &b) != 0)
         return 0;
     /* Copies: the body is released before the answer is built. */
-    const char *agency = arena_strdup(r->a, str(b, "agency_id")), *basis = arena_strdup(r->a, str(b, "basis"));
-    const char *just = arena_strdup(r->a, str(b, "justification")), *ends = arena_strdup(r->a, str(b, "ends_on"));
+    const char *agency = arena_strdup(r->a, json_get_str(b, "agency_id")), *basis = arena_strdup(r->a, json_get_str(b, "basis"));
+    const char *just = arena_strdup(r->a, json_get_str(b, "justification")), *ends = arena_strdup(r->a, json_get_str(b, "ends_on"));
     store_conn *c = req_db(r);
     int rc;
     if (!agency || store_agency_by_id(c, agency, &ag) != STORE_OK)
@@ -171,7 +147,7 @@ int api_participant_add(req *r)
         json_decref(b);
         return rc;
     }
-    const char *just_enc = enc(r, arena_printf(r->a, "participations.justification:%s:%s", sid, agency), just);
+    const char *just_enc = req_encrypt(r, arena_printf(r->a, "participations.justification:%s:%s", sid, agency), just);
     if (store_write_begin(c) != STORE_OK) {
         json_decref(b);
         return -1;
@@ -202,7 +178,7 @@ int api_participant_end(req *r)
         return auth_refuse(r, "situation", sid, 0);
     if (body_of(r, allowed, &b) != 0)
         return 0;
-    const char *ends = str(b, "ends_on");
+    const char *ends = json_get_str(b, "ends_on");
     if (ends && date_parse(ends, &y, &m, &d) != 0) {
         json_decref(b);
         return refuse(r, NULL, "ends_on", N_("Give the end date as YYYY-MM-DD."));
@@ -245,9 +221,9 @@ static int info_cb(void *ctx, const store_info *x)
         json_object_set_new(o, "restricted", json_true());
         json_object_set_new(o, "ask", json_string(x->agency_name ? x->agency_name : ""));
     } else {
-        const char *content = dec(r, arena_printf(r->a, "information.content:%s", x->id), x->content_enc);
-        const char *reason = dec(r, arena_printf(r->a, "information.reason:%s", x->id), x->reason_enc);
-        const char *just = dec(r, arena_printf(r->a, "information.justification:%s", x->id), x->justification_enc);
+        const char *content = req_decrypt(r, arena_printf(r->a, "information.content:%s", x->id), x->content_enc);
+        const char *reason = req_decrypt(r, arena_printf(r->a, "information.reason:%s", x->id), x->reason_enc);
+        const char *just = req_decrypt(r, arena_printf(r->a, "information.justification:%s", x->id), x->justification_enc);
         if (content)
             json_object_set_new(o, "content", json_string(content));
         if (reason)
@@ -318,8 +294,8 @@ int information_create(req *r, const char *sid, json_t *b, json_t *errors, json_
     }
     json_t *sh = json_object_get(b, "shared");
     int shared = !sh || json_is_true(sh);
-    const char *category = str(b, "category"), *content = str(b, "content"), *basis = str(b, "basis");
-    const char *just = str(b, "justification"), *reason = str(b, "reason"), *expires = str(b, "expires_on");
+    const char *category = json_get_str(b, "category"), *content = json_get_str(b, "content"), *basis = json_get_str(b, "basis");
+    const char *just = json_get_str(b, "justification"), *reason = json_get_str(b, "reason"), *expires = json_get_str(b, "expires_on");
     store_conn *c = req_db(r);
     if (store_situation_get(c, r->a, sid, &s) != STORE_OK)
         return -1;
@@ -366,10 +342,10 @@ int information_create(req *r, const char *sid, json_t *b, json_t *errors, json_
     memcpy(x.situation_id, s.id, sizeof(x.situation_id));
     snprintf(x.category, sizeof(x.category), "%s", category);
     x.shared = shared;
-    x.content_enc = shared ? enc(r, arena_printf(r->a, "information.content:%s", iid), content) : NULL;
-    x.reason_enc = !shared ? enc(r, arena_printf(r->a, "information.reason:%s", iid), reason) : NULL;
+    x.content_enc = shared ? req_encrypt(r, arena_printf(r->a, "information.content:%s", iid), content) : NULL;
+    x.reason_enc = !shared ? req_encrypt(r, arena_printf(r->a, "information.reason:%s", iid), reason) : NULL;
     snprintf(x.basis, sizeof(x.basis), "%s", shared ? basis : "none");
-    x.justification_enc = enc(r, arena_printf(r->a, "information.justification:%s", iid), just);
+    x.justification_enc = req_encrypt(r, arena_printf(r->a, "information.justification:%s", iid), just);
     x.visible_to = arena_strdup(r->a, buf_cstr(&vis));
     buf_free(&vis);
     x.sensitive = sensitive;
@@ -421,7 +397,7 @@ int api_exclusion_add(req *r)
         return auth_refuse(r, "situation", sid, 0);
     if (body_of(r, allowed, &b) != 0)
         return 0;
-    const char *uid = str(b, "user_id"), *reason = str(b, "reason");
+    const char *uid = json_get_str(b, "user_id"), *reason = json_get_str(b, "reason");
     store_conn *c = req_db(r);
     int rc;
     if (!uid || store_user_by_id(c, uid, &u) != STORE_OK)
@@ -436,7 +412,7 @@ int api_exclusion_add(req *r)
         json_decref(b);
         return rc;
     }
-    const char *reason_enc = enc(r, arena_printf(r->a, "exclusions.reason:%s:%s", sid, uid), reason);
+    const char *reason_enc = req_encrypt(r, arena_printf(r->a, "exclusions.reason:%s:%s", sid, uid), reason);
     json_decref(b);
     if (!reason_enc || store_write_begin(c) != STORE_OK)
         return -1;
@@ -517,8 +493,8 @@ static int reg_cb(void *ctx, const store_info *x)
             json_array_append_new(except, json_stringn(p, len));
             p += len + (p[len] == ',');
         }
-    const char *just = dec(c->r, arena_printf(c->r->a, "information.justification:%s", x->id), x->justification_enc);
-    const char *reason = dec(c->r, arena_printf(c->r->a, "information.reason:%s", x->id), x->reason_enc);
+    const char *just = req_decrypt(c->r, arena_printf(c->r->a, "information.justification:%s", x->id), x->justification_enc);
+    const char *reason = req_decrypt(c->r, arena_printf(c->r->a, "information.reason:%s", x->id), x->reason_enc);
     json_array_append_new(c->list, json_pack("{s:s,s:s,s:s,s:b,s:s,s:s,s:s,s:s,s:o,s:s,s:o,s:o}", "id", x->id,
                                              "situation_id", x->situation_id, "category", x->category, "shared",
                                              x->shared, "by_agency", x->agency_name ? x->agency_name : "",

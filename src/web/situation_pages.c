@@ -167,10 +167,6 @@ static const char *label_of(req *r, const label *t, size_t n, const char *id)
 #define LABEL(r, table, id) label_of((r), (table), COUNT(table), (id))
 
 /* Short hands for the page data. */
-static const char *jstr(json_t *o, const char *key)
-{
-    return json_string_value(json_object_get(o, key));
-}
 
 static void set_text(json_t *o, const char *key, const char *text)
 {
@@ -769,14 +765,14 @@ static void persons_for_page(req *r, json_t *persons)
     size_t i;
     json_t *p;
     json_array_foreach(persons, i, p) {
-        const char *given = jstr(p, "given_name"), *family = jstr(p, "family_name");
+        const char *given = json_get_str(p, "given_name"), *family = json_get_str(p, "family_name");
         json_t *notes = json_array();
         set_text(p, "name", arena_printf(r->a, "%s%s%s", given ? given : "", given && family ? " " : "",
                                          family ? family : ""));
-        set_text(p, "role_label", LABEL(r, role_labels, jstr(p, "role")));
-        set_text(p, "birth_text", date_text(r, jstr(p, "birth_date")));
+        set_text(p, "role_label", LABEL(r, role_labels, json_get_str(p, "role")));
+        set_text(p, "birth_text", date_text(r, json_get_str(p, "birth_date")));
         if (json_is_true(json_object_get(p, "unborn")))
-            add_text(notes, req_tr1(r, N_("Unborn, due on {1}"), date_text(r, jstr(p, "due_date"))));
+            add_text(notes, req_tr1(r, N_("Unborn, due on {1}"), date_text(r, json_get_str(p, "due_date"))));
         if (json_is_true(json_object_get(p, "child_of_perpetrator")))
             add_text(notes, req_tr(r, N_("Child of the person who uses violence")));
         if (json_is_true(json_object_get(p, "stepchild")))
@@ -797,16 +793,16 @@ static void assessments_for_page(req *r, json_t *list, int decider)
     size_t i;
     json_t *a;
     json_array_foreach(list, i, a) {
-        const char *iid = jstr(a, "instrument");
+        const char *iid = json_get_str(a, "instrument");
         int version = (int)json_integer_value(json_object_get(a, "instrument_version"));
         const instrument *ins = instrument_set_find(r->app->instruments, iid ? iid : "", version);
         set_text(a, "instrument_title", ins ? instrument_text_get(&ins->title, r->lang) : iid);
-        set_text(a, "date_text", date_text(r, jstr(a, "created_at")));
-        json_object_set_new(a, "badge", level_badge(r, iid, version, jstr(a, "level")));
+        set_text(a, "date_text", date_text(r, json_get_str(a, "created_at")));
+        json_object_set_new(a, "badge", level_badge(r, iid, version, json_get_str(a, "level")));
         json_object_set_new(a, "criteria_labels", criteria_texts(r, json_object_get(a, "criteria")));
         json_t *j = json_object_get(a, "judgement");
         if (json_is_object(j))
-            json_object_set_new(j, "badge", level_badge(r, iid, version, jstr(j, "level")));
+            json_object_set_new(j, "badge", level_badge(r, iid, version, json_get_str(j, "level")));
         int lowered = json_is_true(json_object_get(a, "lowered"));
         int approved = json_is_true(json_object_get(a, "approved"));
         json_object_set_new(a, "awaiting_approval", json_boolean(lowered && !approved));
@@ -924,13 +920,6 @@ static const char *form_error(const page_state *ps, const char *which)
 }
 
 /* Today as YYYY-MM-DD (the server's clock). */
-static void today_text(char out[11])
-{
-    char now[32];
-    time_rfc3339(clock_now(), now, sizeof(now));
-    memcpy(out, now, 10);
-    out[10] = '\0';
-}
 
 /* Options of a select: value, translated label, selected. */
 static json_t *select_options(req *r, const char *const *ids, size_t n, const char *(*label_fn)(const char *),
@@ -950,10 +939,10 @@ static json_t *basis_radios(req *r, json_t *bases, const char *prefix, const cha
     json_t *out = json_array(), *b;
     size_t i;
     json_array_foreach(bases, i, b) {
-        const char *id = nz(jstr(b, "id"));
+        const char *id = nz(json_get_str(b, "id"));
         json_array_append_new(out, json_pack("{s:s,s:s,s:s,s:s,s:s,s:b}", "id", arena_printf(r->a, "%s-%s", prefix, id),
                                              "value", id, "label", req_tr(r, vocab_basis(id)), "explain",
-                                             nz(jstr(b, "explanation")), "law", nz(jstr(b, "law")), "checked",
+                                             nz(json_get_str(b, "explanation")), "law", nz(json_get_str(b, "law")), "checked",
                                              chosen && strcmp(chosen, id) == 0));
     }
     return out;
@@ -967,29 +956,29 @@ static json_t *information_groups(req *r, json_t *items)
     json_t *groups = json_array(), *it;
     size_t i;
     json_array_foreach(items, i, it) {
-        const char *agency_id = nz(jstr(it, "shared_by_agency_id"));
+        const char *agency_id = nz(json_get_str(it, "shared_by_agency_id"));
         json_t *group = NULL, *g;
         size_t k;
         json_array_foreach(groups, k, g) {
-            if (strcmp(nz(jstr(g, "agency_id")), agency_id) == 0)
+            if (strcmp(nz(json_get_str(g, "agency_id")), agency_id) == 0)
                 group = g;
         }
         if (!group) {
-            group = json_pack("{s:s,s:s,s:s,s:[]}", "agency_id", agency_id, "agency", nz(jstr(it, "shared_by")),
+            group = json_pack("{s:s,s:s,s:s,s:[]}", "agency_id", agency_id, "agency", nz(json_get_str(it, "shared_by")),
                               "heading_id", arena_printf(r->a, "info-agency-%zu", json_array_size(groups)), "items");
             json_array_append_new(groups, group);
         }
         int restricted = json_is_true(json_object_get(it, "restricted"));
         int shared = json_is_true(json_object_get(it, "shared"));
-        const char *basis = jstr(it, "basis");
-        json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:b,s:b,s:b,s:s,s:s,s:s,s:s,s:s}", "item_id", nz(jstr(it, "id")),
-                              "category_label", req_tr(r, vocab_category(jstr(it, "category"))), "at",
-                              nz(jstr(it, "at")), "basis_label",
+        const char *basis = json_get_str(it, "basis");
+        json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:b,s:b,s:b,s:s,s:s,s:s,s:s,s:s}", "item_id", nz(json_get_str(it, "id")),
+                              "category_label", req_tr(r, vocab_category(json_get_str(it, "category"))), "at",
+                              nz(json_get_str(it, "at")), "basis_label",
                               shared ? req_tr(r, vocab_basis(basis)) : "", "restricted", restricted, "shared", shared,
                               "sensitive", json_is_true(json_object_get(it, "sensitive")), "ask",
-                              nz(jstr(it, "ask")), "content", nz(jstr(it, "content")), "reason",
-                              nz(jstr(it, "reason")), "justification", nz(jstr(it, "justification")),
-                              "expires_text", date_text(r, jstr(it, "expires_on")));
+                              nz(json_get_str(it, "ask")), "content", nz(json_get_str(it, "content")), "reason",
+                              nz(json_get_str(it, "reason")), "justification", nz(json_get_str(it, "justification")),
+                              "expires_text", date_text(r, json_get_str(it, "expires_on")));
         json_array_append_new(json_object_get(group, "items"), o);
     }
     return groups;
@@ -1001,9 +990,9 @@ static const char *person_label(req *r, json_t *persons, const char *id)
     json_t *p;
     size_t i;
     json_array_foreach(persons, i, p) {
-        const char *pid = jstr(p, "id");
+        const char *pid = json_get_str(p, "id");
         if (pid && id && strcmp(pid, id) == 0) {
-            const char *name = nz(jstr(p, "name")), *role = nz(jstr(p, "role_label"));
+            const char *name = nz(json_get_str(p, "name")), *role = nz(json_get_str(p, "role_label"));
             return *name ? arena_printf(r->a, "%s (%s)", name, role) : role;
         }
     }
@@ -1015,9 +1004,9 @@ static json_t *relations_for_page(req *r, json_t *rels, json_t *persons)
     json_t *out = json_array(), *x;
     size_t i;
     json_array_foreach(rels, i, x) {
-        json_array_append_new(out, json_pack("{s:s,s:s,s:s}", "from", person_label(r, persons, jstr(x, "from")),
-                                             "to", person_label(r, persons, jstr(x, "to")), "kind_label",
-                                             req_tr(r, vocab_relationship(jstr(x, "kind")))));
+        json_array_append_new(out, json_pack("{s:s,s:s,s:s}", "from", person_label(r, persons, json_get_str(x, "from")),
+                                             "to", person_label(r, persons, json_get_str(x, "to")), "kind_label",
+                                             req_tr(r, vocab_relationship(json_get_str(x, "kind")))));
     }
     return out;
 }
@@ -1037,7 +1026,7 @@ static const char *assessed_text(req *r, const char *detail)
     if (!ins)
         return nz(detail);
     json_t *badge = level_badge(r, iid, (int)version, colon + 2);
-    const char *out = arena_printf(r->a, "%s: %s", instrument_text_get(&ins->title, r->lang), nz(jstr(badge, "label")));
+    const char *out = arena_printf(r->a, "%s: %s", instrument_text_get(&ins->title, r->lang), nz(json_get_str(badge, "label")));
     json_decref(badge);
     return out;
 }
@@ -1048,7 +1037,7 @@ static json_t *history_for_page(req *r, json_t *events)
     json_t *out = json_array(), *e;
     size_t i;
     json_array_foreach(events, i, e) {
-        const char *kind = nz(jstr(e, "kind")), *detail = jstr(e, "detail"), *more = "";
+        const char *kind = nz(json_get_str(e, "kind")), *detail = json_get_str(e, "detail"), *more = "";
         if (strcmp(kind, "triaged") == 0)
             more = LABEL(r, route_labels, detail);
         else if (strcmp(kind, "information_shared") == 0 || strcmp(kind, "not_shared") == 0)
@@ -1061,7 +1050,7 @@ static json_t *history_for_page(req *r, json_t *events)
             more = assessed_text(r, detail);
         else if (strcmp(kind, "referred") == 0 && detail && strcmp(detail, "repeat") == 0)
             more = req_tr(r, N_("repeat within 12 months"));
-        json_array_append_new(out, json_pack("{s:s,s:s,s:s}", "at", nz(jstr(e, "at")), "what",
+        json_array_append_new(out, json_pack("{s:s,s:s,s:s}", "at", nz(json_get_str(e, "at")), "what",
                                              LABEL(r, event_labels, kind), "detail", nz(more)));
     }
     return out;
@@ -1172,7 +1161,7 @@ static json_t *contact_forms(req *r, const char *sid, json_t *persons, json_t *a
         return NULL;
     }
     json_array_foreach(persons, i, p) {
-        const char *pid = nz(jstr(p, "id"));
+        const char *pid = nz(json_get_str(p, "id"));
         if (!json_object_get(p, "address") && !json_object_get(p, "phone"))
             continue;
         int back = ps->person && strcmp(ps->person, pid) == 0;
@@ -1192,9 +1181,9 @@ static json_t *contact_forms(req *r, const char *sid, json_t *persons, json_t *a
             json_array_append_new(boxes, json_pack("{s:s,s:s,s:O,s:b}", "id", arena_printf(r->a, "vis-%s-%s", pid, aid),
                                                    "value", aid, "label", name, "checked", checked));
         }
-        const char *who = nz(jstr(p, "name"));
+        const char *who = nz(json_get_str(p, "name"));
         json_t *o = json_pack("{s:s,s:s,s:s,s:o}", "person_id", pid, "legend_id", arena_printf(r->a, "vis-%s", pid),
-                              "who", *who ? who : nz(jstr(p, "role_label")), "boxes", boxes);
+                              "who", *who ? who : nz(json_get_str(p, "role_label")), "boxes", boxes);
         set_text(o, "error", back ? ps->error : NULL);
         json_array_append_new(out, o);
     }
@@ -1221,13 +1210,13 @@ static json_t *information_form(req *r, json_t *bases, const page_state *ps)
     json_t *errors = json_object(), *summary = json_array(), *p;
     size_t i;
     json_array_foreach(ps->which && strcmp(ps->which, FORM_INFO) == 0 ? ps->problems : NULL, i, p) {
-        const char *field = nz(jstr(p, "field")), *key = "category", *href = "info-category";
+        const char *field = nz(json_get_str(p, "field")), *key = "category", *href = "info-category";
         for (size_t k = 0; k < COUNT(where); k++)
             if (strcmp(field, where[k].field) == 0) {
                 key = where[k].key;
                 href = where[k].href;
             }
-        add_problem(r, errors, summary, key, href, nz(jstr(p, "message")));
+        add_problem(r, errors, summary, key, href, nz(json_get_str(p, "message")));
     }
     return json_pack("{s:o,s:s,s:b,s:s,s:o,s:s,s:b,s:s,s:o,s:o,s:b}", "categories",
                      select_options(r, category_ids, COUNT(category_ids), vocab_category, form_get(f, "category")),
@@ -1242,10 +1231,10 @@ static json_t *information_form(req *r, json_t *bases, const page_state *ps)
  * contact details, close. NULL on a store failure. */
 static json_t *coordinator_forms(req *r, json_t *sit, json_t *bases, json_t *active, const page_state *ps)
 {
-    const char *sid = nz(jstr(sit, "id"));
+    const char *sid = nz(json_get_str(sit, "id"));
     const form *pf = typed_form(ps, FORM_PARTICIPANT), *xf = typed_form(ps, FORM_EXCLUSION);
     const form *cf = typed_form(ps, FORM_CLOSE);
-    agencies_ctx ax = {.r = r, .territory_id = nz(jstr(sit, "territory_id")), .chosen = form_get(pf, "agency_id"),
+    agencies_ctx ax = {.r = r, .territory_id = nz(json_get_str(sit, "territory_id")), .chosen = form_get(pf, "agency_id"),
                        .active = active, .options = json_array()};
     users_ctx ux = {.r = r, .sid = sid, .chosen = form_get(xf, "user_id"), .active = active, .options = json_array()};
     if (store_agencies_each(req_db(r), agencies_cb, &ax) != STORE_OK ||
@@ -1280,9 +1269,9 @@ static json_t *coordinator_forms(req *r, json_t *sit, json_t *bases, json_t *act
  * for the page; the forms for those who may use them. */
 static int sharing_for_page(req *r, json_t *d, json_t *sit, int decider, const page_state *ps)
 {
-    const char *sid = nz(jstr(sit, "id"));
+    const char *sid = nz(json_get_str(sit, "id"));
     parts_ctx px = {.r = r, .list = json_array(), .active = json_object()};
-    today_text(px.today);
+    req_today(px.today);
     if (store_participants_each(req_db(r), r->a, sid, parts_cb, &px) != STORE_OK) {
         json_decref(px.list);
         json_decref(px.active);
@@ -1296,10 +1285,10 @@ static int sharing_for_page(req *r, json_t *d, json_t *sit, int decider, const p
     json_t *cl = json_object_get(sit, "closure");
     if (json_is_object(cl))
         json_object_set_new(d, "closure", json_pack("{s:s,s:s,s:s,s:s}", "reason_label",
-                                                    req_tr(r, vocab_close_reason(jstr(cl, "reason"))), "at",
-                                                    nz(jstr(cl, "at")), "notes", nz(jstr(cl, "notes")), "transfer_note",
-                                                    nz(jstr(cl, "transfer_note"))));
-    int open = strcmp(nz(jstr(sit, "status")), "closed") != 0;
+                                                    req_tr(r, vocab_close_reason(json_get_str(cl, "reason"))), "at",
+                                                    nz(json_get_str(cl, "at")), "notes", nz(json_get_str(cl, "notes")), "transfer_note",
+                                                    nz(json_get_str(cl, "transfer_note"))));
+    int open = strcmp(nz(json_get_str(sit, "status")), "closed") != 0;
     int contributor = open && situation_can(r, sid, VERB_UPDATE);
     json_t *bases = contributor || decider ? legal_bases(r) : json_array();
     if (!bases) {
@@ -1313,7 +1302,7 @@ static int sharing_for_page(req *r, json_t *d, json_t *sit, int decider, const p
     if (contributor) {
         json_t *info = information_form(r, bases, ps);
         json_object_set_new(info, "consent_given",
-                            json_boolean(strcmp(nz(jstr(json_object_get(sit, "consent"), "status")), "given") == 0));
+                            json_boolean(strcmp(nz(json_get_str(json_object_get(sit, "consent"), "status")), "given") == 0));
         json_object_set_new(d, "info_form", info);
     }
     if (decider && open) {
@@ -1337,9 +1326,9 @@ static int situation_page(req *r, const char *id, const page_state *ps)
     if (!sit)
         return st == 404 ? 0 : -1; /* 404: situation_view answered (and recorded) it */
     int decider = situation_can(r, id, VERB_DECIDE);
-    set_text(sit, "status_label", LABEL(r, status_labels, jstr(sit, "status")));
-    set_text(sit, "created_text", date_text(r, jstr(sit, "created_at")));
-    set_text(sit, "agency", agency_name(r, jstr(sit, "referring_agency_id")));
+    set_text(sit, "status_label", LABEL(r, status_labels, json_get_str(sit, "status")));
+    set_text(sit, "created_text", date_text(r, json_get_str(sit, "created_at")));
+    set_text(sit, "agency", agency_name(r, json_get_str(sit, "referring_agency_id")));
     persons_for_page(r, json_object_get(sit, "persons"));
     assessments_for_page(r, json_object_get(sit, "assessments"), decider);
 
@@ -1351,17 +1340,17 @@ static int situation_page(req *r, const char *id, const page_state *ps)
     }
     set_text(consent, "excluded_text", buf_cstr(&ex));
     buf_free(&ex);
-    set_text(consent, "label", LABEL(r, consent_states, jstr(consent, "status")));
+    set_text(consent, "label", LABEL(r, consent_states, json_get_str(consent, "status")));
     json_t *inc = json_object_get(sit, "incidents_12m");
     if (json_is_integer(inc))
         set_text(sit, "incidents_text", arena_printf(r->a, "%" JSON_INTEGER_FORMAT, json_integer_value(inc)));
-    set_text(sit, "basis_label", LABEL(r, basis_labels, jstr(sit, "legal_basis")));
-    set_text(sit, "basis_explain", LABEL(r, basis_explains, jstr(sit, "legal_basis")));
+    set_text(sit, "basis_label", LABEL(r, basis_labels, json_get_str(sit, "legal_basis")));
+    set_text(sit, "basis_explain", LABEL(r, basis_explains, json_get_str(sit, "legal_basis")));
     json_object_set_new(sit, "factors", factor_texts(r, sit));
     json_t *tri = json_object_get(sit, "triage");
     if (json_is_object(tri)) {
-        set_text(tri, "route_label", LABEL(r, route_labels, jstr(tri, "route")));
-        set_text(tri, "at_text", date_text(r, jstr(tri, "at")));
+        set_text(tri, "route_label", LABEL(r, route_labels, json_get_str(tri, "route")));
+        set_text(tri, "at_text", date_text(r, json_get_str(tri, "at")));
     }
     json_t *d = json_pack("{s:o,s:b,s:s}", "sit", sit, "decider", decider, "sid", id);
     if (sharing_for_page(r, d, sit, decider, ps) != 0) {
@@ -1398,7 +1387,7 @@ static int situation_page(req *r, const char *id, const page_state *ps)
             add_text(notices, req_tr(r, notice_flags[k].msgid));
     const char *aid = req_query(r, "assessed");
     json_array_foreach(assessments, i, a) {
-        const char *x = jstr(a, "id"), *level = jstr(json_object_get(a, "badge"), "label");
+        const char *x = json_get_str(a, "id"), *level = json_get_str(json_object_get(a, "badge"), "label");
         if (aid && x && level && strcmp(x, aid) == 0)
             add_text(notices, req_tr1(r, N_("Assessment saved. Level: {1}."), level));
     }
@@ -1903,13 +1892,13 @@ int page_triage(req *r)
     size_t i;
     json_t *e;
     json_array_foreach(q, i, e) {
-        const char *level = jstr(e, "level");
-        set_text(e, "created_text", date_text(r, jstr(e, "created_at")));
+        const char *level = json_get_str(e, "level");
+        set_text(e, "created_text", date_text(r, json_get_str(e, "created_at")));
         set_text(e, "waiting_text", waiting_text(r, (long)json_integer_value(json_object_get(e, "waiting_minutes"))));
         if (level)
-            json_object_set_new(e, "badge", level_badge(r, jstr(e, "instrument"), 0, level));
+            json_object_set_new(e, "badge", level_badge(r, json_get_str(e, "instrument"), 0, level));
         json_object_set_new(e, "criteria_labels", criteria_texts(r, json_object_get(e, "criteria")));
-        set_text(e, "route_label", LABEL(r, route_labels, jstr(e, "suggested_route")));
+        set_text(e, "route_label", LABEL(r, route_labels, json_get_str(e, "suggested_route")));
     }
     return resp_page(r, 200, "triage", N_("Triage queue"), json_pack("{s:o}", "queue", q));
 }
@@ -1982,11 +1971,11 @@ static json_t *register_row(req *r, json_t *x)
         with_text = req_tr(r, N_("All participants"));
     }
     const char *except = sector_list(r, json_object_get(x, "except_sectors"));
-    const char *why = jstr(x, shared ? "justification" : "reason");
-    return json_pack("{s:s,s:s,s:s,s:b,s:s,s:s,s:s,s:s,s:s}", "at", nz(jstr(x, "at")), "situation_id",
-                     nz(jstr(x, "situation_id")), "category_label",
-                     req_tr(r, vocab_category(jstr(x, "category"))), "shared", shared, "by_agency",
-                     nz(jstr(x, "by_agency")), "basis_label", shared ? req_tr(r, vocab_basis(jstr(x, "basis"))) : "",
+    const char *why = json_get_str(x, shared ? "justification" : "reason");
+    return json_pack("{s:s,s:s,s:s,s:b,s:s,s:s,s:s,s:s,s:s}", "at", nz(json_get_str(x, "at")), "situation_id",
+                     nz(json_get_str(x, "situation_id")), "category_label",
+                     req_tr(r, vocab_category(json_get_str(x, "category"))), "shared", shared, "by_agency",
+                     nz(json_get_str(x, "by_agency")), "basis_label", shared ? req_tr(r, vocab_basis(json_get_str(x, "basis"))) : "",
                      "with_text", with_text, "except_text",
                      shared && *except ? req_tr1(r, N_("except: {1}"), except) : "", "why", nz(why));
 }

@@ -29,37 +29,6 @@
 #define SUMMARY_MAX 20000
 #define TEXT_MAX 4000
 
-static void today(char out[11])
-{
-    char t[32];
-    time_rfc3339(clock_now(), t, sizeof(t));
-    memcpy(out, t, 10);
-    out[10] = '\0';
-}
-
-static const char *enc(req *r, const char *aad, const char *plain)
-{
-    char *out = NULL;
-    if (!plain || !*plain)
-        return NULL;
-    if (fieldcrypt_encrypt(&r->app->keys, aad, plain, strlen(plain), r->a, &out) != 0)
-        return NULL;
-    return out;
-}
-
-static const char *dec(req *r, const char *aad, const char *stored)
-{
-    char *out = NULL;
-    size_t len = 0;
-    if (!stored || !*stored)
-        return NULL;
-    if (fieldcrypt_decrypt(&r->app->keys, aad, stored, r->a, &out, &len) != 0) {
-        log_error("event=decrypt_failed aad_kind=\"%.40s\"", aad);
-        return NULL;
-    }
-    return out;
-}
-
 static const char *aad(req *r, const char *kind, const char *a1, const char *a2)
 {
     return a2 ? arena_printf(r->a, "%s:%s:%s", kind, a1, a2) : arena_printf(r->a, "%s:%s", kind, a1);
@@ -70,12 +39,6 @@ static const char *aad(req *r, const char *kind, const char *a1, const char *a2)
 static void problem(json_t *errors, const char *field, const char *msg)
 {
     json_array_append_new(errors, json_pack("{s:s,s:s}", "field", field, "message", msg));
-}
-
-static const char *str(json_t *o, const char *k)
-{
-    json_t *v = json_object_get(o, k);
-    return json_is_string(v) ? json_string_value(v) : NULL;
 }
 
 static int flag(json_t *o, const char *k)
@@ -144,12 +107,12 @@ static int referral_check(req *r, json_t *b, referral *f, json_t *errors)
     static const char *const cx_keys[] = {"mental_health", "addiction", "child_maltreatment", NULL};
     static const char *const ur_keys[] = {"separation", "release_from_custody", "court_date", "imminent_threat", NULL};
     char now[11];
-    today(now);
+    req_today(now);
     memset(f, 0, sizeof(*f));
     f->incidents_12m = -1;
     keys_ok(r, b, top, "", errors, &f->unknown_field);
 
-    f->summary = str(b, "summary");
+    f->summary = json_get_str(b, "summary");
     if (!f->summary || !*f->summary)
         problem(errors, "summary", req_tr(r, N_("Describe what happened.")));
     else if (strlen(f->summary) > SUMMARY_MAX)
@@ -161,12 +124,12 @@ static int referral_check(req *r, json_t *b, referral *f, json_t *errors)
         c = NULL;
     } else {
         keys_ok(r, c, consent_keys, "consent.", errors, &f->unknown_field);
-        f->consent_status = str(c, "status");
+        f->consent_status = json_get_str(c, "status");
         if (!f->consent_status || (strcmp(f->consent_status, "given") && strcmp(f->consent_status, "refused") &&
                                    strcmp(f->consent_status, "not_sought")))
             problem(errors, "consent.status", req_tr(r, N_("Say whether the victim consented to the sharing.")));
-        f->scope = str(c, "scope");
-        f->conditions = str(c, "conditions");
+        f->scope = json_get_str(c, "scope");
+        f->conditions = json_get_str(c, "conditions");
         json_t *ex = json_object_get(c, "excluded_sectors");
         if (ex) {
             size_t i;
@@ -191,8 +154,8 @@ static int referral_check(req *r, json_t *b, referral *f, json_t *errors)
     }
     /* A-2.1 s. 59.1, P-39.1 s. 18.1, LPJ s. 39 / 72.8: sharing without the
      * victim's consent needs a legal basis and a justification. */
-    f->basis = str(b, "legal_basis");
-    f->justification = str(b, "justification");
+    f->basis = json_get_str(b, "legal_basis");
+    f->justification = json_get_str(b, "justification");
     int consent = f->consent_status && strcmp(f->consent_status, "given") == 0;
     if (!f->basis && consent)
         f->basis = "consent";
@@ -237,13 +200,13 @@ static int referral_check(req *r, json_t *b, referral *f, json_t *errors)
             continue;
         }
         keys_ok(r, p, person_keys, where, errors, &f->unknown_field);
-        x->ref = str(p, "ref");
+        x->ref = json_get_str(p, "ref");
         if (!x->ref || !*x->ref)
             x->ref = arena_printf(r->a, "p%zu", i + 1);
         for (size_t k = 0; k + 1 < f->n; k++)
             if (strcmp(f->p[k].ref, x->ref) == 0)
                 problem(errors, arena_printf(r->a, "%sref", where), req_tr(r, N_("Each person needs a different reference.")));
-        x->role = str(p, "role");
+        x->role = json_get_str(p, "role");
         if (!person_role_valid(x->role))
             problem(errors, arena_printf(r->a, "%srole", where),
                     req_tr(r, N_("Choose a role: victim, child, perpetrator, relative or new partner.")));
@@ -251,12 +214,12 @@ static int referral_check(req *r, json_t *b, referral *f, json_t *errors)
             victims++;
         else if (strcmp(x->role, "perpetrator") == 0)
             perps++;
-        x->given = str(p, "given_name");
-        x->family = str(p, "family_name");
-        x->birth = str(p, "birth_date");
-        x->address = str(p, "safe_address");
-        x->phone = str(p, "safe_phone");
-        x->due = str(p, "due_date");
+        x->given = json_get_str(p, "given_name");
+        x->family = json_get_str(p, "family_name");
+        x->birth = json_get_str(p, "birth_date");
+        x->address = json_get_str(p, "safe_address");
+        x->phone = json_get_str(p, "safe_phone");
+        x->due = json_get_str(p, "due_date");
         x->unborn = flag(p, "unborn");
         x->child_of_perpetrator = flag(p, "child_of_perpetrator");
         x->stepchild = flag(p, "stepchild");
@@ -283,7 +246,7 @@ static int referral_check(req *r, json_t *b, referral *f, json_t *errors)
         const char *where = arena_printf(r->a, "relationships[%zu].", i);
         if (!json_is_object(p) || !keys_ok(r, p, rel_keys, where, errors, &f->unknown_field))
             continue;
-        const char *from = str(p, "from"), *to = str(p, "to"), *kind = str(p, "kind");
+        const char *from = json_get_str(p, "from"), *to = json_get_str(p, "to"), *kind = json_get_str(p, "kind");
         int fi = -1, ti = -1, ki = -1;
         for (size_t k = 0; k < f->n; k++) {
             if (from && strcmp(f->p[k].ref, from) == 0)
@@ -374,20 +337,20 @@ int referral_create(req *r, json_t *body, json_t *errors, json_t **out)
     }
     if (!errors)
         json_decref(errs);
-    today(now);
+    req_today(now);
     id_new(sid);
     memset(&s, 0, sizeof(s));
     memcpy(s.id, sid, sizeof(s.id));
     memcpy(s.territory_id, r->agency.territory_id, sizeof(s.territory_id));
     memcpy(s.referring_agency_id, r->user.agency_id, sizeof(s.referring_agency_id));
     memcpy(s.referring_user_id, r->user.id, sizeof(s.referring_user_id));
-    s.summary_enc = enc(r, aad(r, "situations.summary", sid, NULL), f.summary);
+    s.summary_enc = req_encrypt(r, aad(r, "situations.summary", sid, NULL), f.summary);
     snprintf(s.consent_status, sizeof(s.consent_status), "%s", f.consent_status);
-    s.consent_scope_enc = enc(r, aad(r, "situations.consent_scope", sid, NULL), f.scope);
-    s.consent_conditions_enc = enc(r, aad(r, "situations.consent_conditions", sid, NULL), f.conditions);
+    s.consent_scope_enc = req_encrypt(r, aad(r, "situations.consent_scope", sid, NULL), f.scope);
+    s.consent_conditions_enc = req_encrypt(r, aad(r, "situations.consent_conditions", sid, NULL), f.conditions);
     s.consent_excluded_sectors = f.excluded ? f.excluded : "";
     snprintf(s.legal_basis, sizeof(s.legal_basis), "%s", f.basis);
-    s.justification_enc = enc(r, aad(r, "situations.justification", sid, NULL), f.justification);
+    s.justification_enc = req_encrypt(r, aad(r, "situations.justification", sid, NULL), f.justification);
     s.perpetrator_unknown = f.perpetrator_unknown;
     s.incidents_12m = f.incidents_12m;
     int *flags[7] = {&s.mental_health, &s.addiction, &s.child_maltreatment, &s.separation,
@@ -429,9 +392,9 @@ int referral_create(req *r, json_t *body, json_t *errors, json_t **out)
             store_active_with_person_each(c, x->hash, sid, known_cb, &known);
         } else {
             id_new(x->id);
-            rc = store_person_add(c, x->id, enc(r, aad(r, "persons.given", x->id, NULL), x->given),
-                                  enc(r, aad(r, "persons.family", x->id, NULL), x->family),
-                                  enc(r, aad(r, "persons.birth", x->id, NULL), x->birth),
+            rc = store_person_add(c, x->id, req_encrypt(r, aad(r, "persons.given", x->id, NULL), x->given),
+                                  req_encrypt(r, aad(r, "persons.family", x->id, NULL), x->family),
+                                  req_encrypt(r, aad(r, "persons.birth", x->id, NULL), x->birth),
                                   x->hash[0] ? x->hash : NULL, x->hash[0] ? r->app->keys.id[0] : NULL);
         }
         if (rc != STORE_OK)
@@ -444,9 +407,9 @@ int referral_create(req *r, json_t *body, json_t *errors, json_t **out)
         sp.unborn = x->unborn;
         sp.child_of_perpetrator = x->child_of_perpetrator;
         sp.stepchild = x->stepchild;
-        sp.due_date_enc = enc(r, aad(r, "situation_persons.due", sid, x->id), x->due);
-        sp.safe_address_enc = enc(r, aad(r, "situation_persons.address", sid, x->id), x->address);
-        sp.safe_phone_enc = enc(r, aad(r, "situation_persons.phone", sid, x->id), x->phone);
+        sp.due_date_enc = req_encrypt(r, aad(r, "situation_persons.due", sid, x->id), x->due);
+        sp.safe_address_enc = req_encrypt(r, aad(r, "situation_persons.address", sid, x->id), x->address);
+        sp.safe_phone_enc = req_encrypt(r, aad(r, "situation_persons.phone", sid, x->id), x->phone);
         /* Contact details: the referring agency (and the coordinators, by
          * role) by default - never the perpetrator's side. */
         sp.visible_to = policy_default_contact_agency(r->agency.sector) ? r->user.agency_id : "";
@@ -507,7 +470,7 @@ int api_referrals(req *r)
 int situation_allowed(req *r, const char *id, policy_verb verb, store_situation_access *acc)
 {
     char now[11];
-    today(now);
+    req_today(now);
     if (!id_valid(id) ||
         store_situation_access_get(req_db(r), id, r->user.agency_id, r->user.id, now, acc) != STORE_OK)
         return 0;
@@ -531,7 +494,7 @@ int situation_not_visible(req *r, const char *id)
     int excluded = 0;
     char now[11];
     store_situation_access acc;
-    today(now);
+    req_today(now);
     if (id_valid(id) && store_exclusion_exists(req_db(r), id, r->user.id, &excluded) == STORE_OK && excluded &&
         store_situation_access_get(req_db(r), id, r->user.agency_id, r->user.id, now, &acc) == STORE_OK) {
         store_conn *c = req_db(r);
@@ -576,15 +539,15 @@ static int person_cb(void *ctx, const store_sperson *p)
     persons_ctx *x = ctx;
     req *r = x->r;
     json_t *o = json_pack("{s:s,s:s,s:s}", "id", p->person_id, "ref", p->ref, "role", p->role);
-    const char *given = dec(r, aad(r, "persons.given", p->person_id, NULL), p->given_enc);
-    const char *family = dec(r, aad(r, "persons.family", p->person_id, NULL), p->family_enc);
-    const char *birth = dec(r, aad(r, "persons.birth", p->person_id, NULL), p->birth_enc);
+    const char *given = req_decrypt(r, aad(r, "persons.given", p->person_id, NULL), p->given_enc);
+    const char *family = req_decrypt(r, aad(r, "persons.family", p->person_id, NULL), p->family_enc);
+    const char *birth = req_decrypt(r, aad(r, "persons.birth", p->person_id, NULL), p->birth_enc);
     json_object_set_new(o, "given_name", given ? json_string(given) : json_null());
     json_object_set_new(o, "family_name", family ? json_string(family) : json_null());
     json_object_set_new(o, "birth_date", birth ? json_string(birth) : json_null());
     if (p->unborn) {
         json_object_set_new(o, "unborn", json_true());
-        const char *due = dec(r, aad(r, "situation_persons.due", x->sid, p->person_id), p->due_date_enc);
+        const char *due = req_decrypt(r, aad(r, "situation_persons.due", x->sid, p->person_id), p->due_date_enc);
         json_object_set_new(o, "due_date", due ? json_string(due) : json_null());
     }
     if (p->child_of_perpetrator)
@@ -600,7 +563,7 @@ static int person_cb(void *ctx, const store_sperson *p)
         if (!fields[i][2])
             continue;
         if (visible) {
-            const char *v = dec(r, aad(r, fields[i][1], x->sid, p->person_id), fields[i][2]);
+            const char *v = req_decrypt(r, aad(r, fields[i][1], x->sid, p->person_id), fields[i][2]);
             json_object_set_new(o, fields[i][0], v ? json_string(v) : json_null());
         } else {
             json_object_set_new(o, fields[i][0], json_pack("{s:b,s:s}", "restricted", 1, "ask",
@@ -629,7 +592,7 @@ static int assessment_cb(void *ctx, const store_assessment *a)
                           "created_at", a->created_at ? a->created_at : "", "version", (json_int_t)a->version,
                           "answers", answers ? answers : json_object());
     if (a->judgement_level) {
-        const char *why = dec(x->r, aad(x->r, "assessments.judgement", a->id, NULL), a->judgement_reason_enc);
+        const char *why = req_decrypt(x->r, aad(x->r, "assessments.judgement", a->id, NULL), a->judgement_reason_enc);
         json_object_set_new(o, "judgement", json_pack("{s:s,s:s}", "level", a->judgement_level, "reason", why ? why : ""));
         json_object_set_new(o, "approved", json_boolean(a->approved_by != NULL));
     }
@@ -674,15 +637,15 @@ json_t *situation_view(req *r, const char *id, int *status)
         json_decref(ax.list);
         return NULL;
     }
-    const char *summary = dec(r, aad(r, "situations.summary", id, NULL), s.summary_enc);
+    const char *summary = req_decrypt(r, aad(r, "situations.summary", id, NULL), s.summary_enc);
     json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:s,s:I,s:s,s:o,s:o}", "id", s.id, "status", s.status,
                           "territory_id", s.territory_id, "referring_agency_id", s.referring_agency_id,
                           "summary", summary ? summary : "", "version", (json_int_t)s.version,
                           "created_at", s.created_at ? s.created_at : "", "persons", px.list,
                           "assessments", ax.list);
     json_t *consent = json_pack("{s:s}", "status", s.consent_status);
-    const char *scope = dec(r, aad(r, "situations.consent_scope", id, NULL), s.consent_scope_enc);
-    const char *cond = dec(r, aad(r, "situations.consent_conditions", id, NULL), s.consent_conditions_enc);
+    const char *scope = req_decrypt(r, aad(r, "situations.consent_scope", id, NULL), s.consent_scope_enc);
+    const char *cond = req_decrypt(r, aad(r, "situations.consent_conditions", id, NULL), s.consent_conditions_enc);
     if (scope)
         json_object_set_new(consent, "scope", json_string(scope));
     if (cond)
@@ -696,7 +659,7 @@ json_t *situation_view(req *r, const char *id, int *status)
     json_object_set_new(consent, "excluded_sectors", ex);
     json_object_set_new(o, "consent", consent);
     json_object_set_new(o, "legal_basis", json_string(s.legal_basis));
-    const char *just = dec(r, aad(r, "situations.justification", id, NULL), s.justification_enc);
+    const char *just = req_decrypt(r, aad(r, "situations.justification", id, NULL), s.justification_enc);
     json_object_set_new(o, "justification", just ? json_string(just) : json_null());
     json_object_set_new(o, "repeat_of", s.repeat_of ? json_string(s.repeat_of) : json_null());
     json_object_set_new(o, "perpetrator_unknown", json_boolean(s.perpetrator_unknown));
@@ -709,7 +672,7 @@ json_t *situation_view(req *r, const char *id, int *status)
     json_object_set_new(o, "complexity", cx);
     json_object_set_new(o, "urgency", ur);
     if (s.triage_route) {
-        const char *why = dec(r, aad(r, "situations.triage_reason", id, NULL), s.triage_reason_enc);
+        const char *why = req_decrypt(r, aad(r, "situations.triage_reason", id, NULL), s.triage_reason_enc);
         json_object_set_new(o, "triage", json_pack("{s:s,s:s,s:s}", "route", s.triage_route, "reason",
                                                    why ? why : "", "at", s.triaged_at ? s.triaged_at : ""));
     }
@@ -725,8 +688,8 @@ json_t *situation_view(req *r, const char *id, int *status)
     if (strcmp(s.status, "closed") == 0) {
         const char *reason = NULL, *closed_at = NULL, *notes = NULL, *transfer = NULL;
         if (store_situation_closure(c, r->a, id, &reason, &closed_at, &notes, &transfer) == STORE_OK) {
-            const char *n = dec(r, aad(r, "situations.closure_notes", id, NULL), notes);
-            const char *t = dec(r, aad(r, "situations.transfer_note", id, NULL), transfer);
+            const char *n = req_decrypt(r, aad(r, "situations.closure_notes", id, NULL), notes);
+            const char *t = req_decrypt(r, aad(r, "situations.transfer_note", id, NULL), transfer);
             json_object_set_new(o, "closure", json_pack("{s:s,s:s,s:o,s:o}", "reason", reason ? reason : "",
                                                         "at", closed_at ? closed_at : "",
                                                         "notes", n ? json_string(n) : json_null(),
@@ -777,7 +740,7 @@ static int list_cb(void *ctx, const store_situation *s)
 int api_situations(req *r)
 {
     char now[11];
-    today(now);
+    req_today(now);
     list_ctx x = {.r = r, .list = json_array()};
     int coordinator = strcmp(r->user.role, "coordinator") == 0;
     /* Admins and auditors see no situation at all: an empty list, not an
@@ -815,7 +778,7 @@ int api_triage(req *r)
         json_decref(body);
         return resp_error(r, 400, "unknown_field", N_("The request could not be understood."));
     }
-    const char *rt = str(body, "route"), *reason = str(body, "reason");
+    const char *rt = json_get_str(body, "route"), *reason = json_get_str(body, "reason");
     json_t *ver = json_object_get(body, "version");
     if (!rt || triage_route_parse(rt, &chosen) != 0 || !reason || !*reason ||
         (ver && !json_is_integer(ver))) {
@@ -825,7 +788,7 @@ int api_triage(req *r)
     store_conn *c = req_db(r);
     int rc = store_situation_get(c, r->a, id, &s);
     long long version = ver ? json_integer_value(ver) : s.version;
-    const char *reason_enc = rc == STORE_OK ? enc(r, aad(r, "situations.triage_reason", id, NULL), reason) : NULL;
+    const char *reason_enc = rc == STORE_OK ? req_encrypt(r, aad(r, "situations.triage_reason", id, NULL), reason) : NULL;
     json_decref(body);
     if (!reason_enc || store_write_begin(c) != STORE_OK)
         return -1;
@@ -907,7 +870,7 @@ int assessment_create(req *r, const char *sid, json_t *body, json_t *errors, jso
         return resp_error(r, 400, "unknown_field", N_("The request could not be understood."));
     }
     json_t *iv = json_object_get(body, "instrument_version");
-    const instrument *ins = instrument_set_find(r->app->instruments, str(body, "instrument") ? str(body, "instrument") : "",
+    const instrument *ins = instrument_set_find(r->app->instruments, json_get_str(body, "instrument") ? json_get_str(body, "instrument") : "",
                                                 json_is_integer(iv) ? (int)json_integer_value(iv) : 0);
     if (!ins)
         REFUSE("instrument", req_tr(r, N_("Choose one of the instruments filet knows.")));
@@ -916,8 +879,8 @@ int assessment_create(req *r, const char *sid, json_t *body, json_t *errors, jso
     json_t *j = json_object_get(body, "judgement");
     const char *jlevel = NULL, *jreason = NULL;
     if (j && !json_is_null(j)) {
-        jlevel = str(j, "level");
-        jreason = str(j, "reason");
+        jlevel = json_get_str(j, "level");
+        jreason = json_get_str(j, "reason");
         if (!json_is_object(j) || !jlevel || instrument_level_rank(ins, jlevel) < 0)
             REFUSE("judgement.level", req_tr(r, N_("Choose a level of this instrument for your judgement.")));
         if (!jreason || !*jreason)
@@ -964,7 +927,7 @@ int assessment_create(req *r, const char *sid, json_t *body, json_t *errors, jso
     x.computed_level = res.computed_level;
     x.level = res.level;
     x.judgement_level = jlevel;
-    x.judgement_reason_enc = jreason ? enc(r, aad(r, "assessments.judgement", aid, NULL), jreason) : NULL;
+    x.judgement_reason_enc = jreason ? req_encrypt(r, aad(r, "assessments.judgement", aid, NULL), jreason) : NULL;
     x.lowered = res.lowered;
     x.refer = res.refer;
     x.criteria = arena_strdup(r->a, buf_cstr(&cb));
@@ -1151,7 +1114,7 @@ static int by_priority(const void *pa, const void *pb)
 json_t *triage_queue(req *r)
 {
     char now[11];
-    today(now);
+    req_today(now);
     queue_ctx x = {.r = r, .list = json_array()};
     if (store_situations_visible_each(req_db(r), r->a, r->agency.territory_id, 1, r->user.agency_id, r->user.id,
                                       now, queue_cb, &x) != STORE_OK) {
@@ -1220,7 +1183,7 @@ int api_alerts(req *r)
     if (policy_check(&r->who, VERB_LIST, &t)) {
         store_territory_settings ts;
         char now[11];
-        today(now);
+        req_today(now);
         store_conn *c = req_db(r);
         if (store_territory_settings_get(c, r->agency.territory_id, &ts) != STORE_OK ||
             store_alerts_open_each(c, r->agency.territory_id, stored_alert_cb, &x) != STORE_OK) {
@@ -1261,7 +1224,7 @@ int api_situation_close(req *r)
         json_decref(b);
         return resp_error(r, 400, "unknown_field", N_("The request could not be understood."));
     }
-    const char *reason = str(b, "reason"), *notes = str(b, "notes"), *transfer = str(b, "transfer_note");
+    const char *reason = json_get_str(b, "reason"), *notes = json_get_str(b, "notes"), *transfer = json_get_str(b, "transfer_note");
     json_t *ver = json_object_get(b, "version");
     int ok = 0;
     for (size_t i = 0; reason && close_reasons[i]; i++)
@@ -1277,8 +1240,8 @@ int api_situation_close(req *r)
                                            req_tr(r, why)));
     }
     long long version = json_integer_value(ver);
-    const char *notes_enc = enc(r, aad(r, "situations.closure_notes", sid, NULL), notes);
-    const char *transfer_enc = enc(r, aad(r, "situations.transfer_note", sid, NULL), transfer);
+    const char *notes_enc = req_encrypt(r, aad(r, "situations.closure_notes", sid, NULL), notes);
+    const char *transfer_enc = req_encrypt(r, aad(r, "situations.transfer_note", sid, NULL), transfer);
     reason = arena_strdup(r->a, reason);
     json_decref(b);
     char yesterday[11];
