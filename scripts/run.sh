@@ -10,7 +10,7 @@ chmod 700 var
 if [ ! -f var/filet.db ]; then
   build/filet init --db var/filet.db
   build/filet demo --db var/filet.db
-  echo "(These passwords are not stored anywhere: note them now. rm -r var/ to start over.)"
+  echo "(Only their hashes are kept: note the passwords now. rm -r var/ to start over.)"
 fi
 echo
 echo "filet: open http://127.0.0.1:$port/ in your browser (Ctrl-C stops filet)"
