@@ -73,6 +73,10 @@ int policy_check(const actor *a, policy_verb verb, const policy_target *t)
     case OBJ_TRIAGE:
         return is(a->role, "coordinator") && is(a->territory_id, t->territory_id) &&
                (verb == VERB_READ || verb == VERB_LIST || verb == VERB_DECIDE);
+    case OBJ_REGISTER:
+        /* s. 59.1: the register is read by those accountable for it. */
+        return (verb == VERB_READ || verb == VERB_LIST || verb == VERB_EXPORT) &&
+               (is(a->role, "auditor") || (is(a->role, "coordinator") && is(a->territory_id, t->territory_id)));
     case OBJ_SITUATION: {
         /* An excluded user is a non-participant, whatever the role. */
         if (!cell_role(a->role) || t->excluded)
@@ -117,6 +121,11 @@ int policy_item_visible(const actor *a, const policy_item *it)
     if (!it->visible_to || !*it->visible_to)
         return 1;
     return in_list(it->visible_to, a->agency_id);
+}
+
+int policy_coordinates(const actor *a, const char *territory_id)
+{
+    return a && a->user_id && is(a->role, "coordinator") && is(a->territory_id, territory_id);
 }
 
 int policy_default_contact_agency(const char *referring_sector)

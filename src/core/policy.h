@@ -35,6 +35,7 @@ typedef enum policy_object {
     OBJ_SITUATION,   /* a situation and everything in it (need to know) */
     OBJ_REFERRAL,    /* making a new referral */
     OBJ_TRIAGE,      /* the territory's triage queue and alerts */
+    OBJ_REGISTER,    /* the territory's disclosure register */
 } policy_object;
 
 typedef struct policy_target {
@@ -47,6 +48,10 @@ typedef struct policy_target {
 
 /* 1 if actor may do verb to target, else 0. */
 int policy_check(const actor *a, policy_verb verb, const policy_target *t);
+
+/* 1 if the actor coordinates the cell of territory_id (sees all its
+ * situations and every value in them, decides on them). */
+int policy_coordinates(const actor *a, const char *territory_id);
 
 /* Facts about one piece of information of a situation the actor may see. */
 typedef struct policy_item {

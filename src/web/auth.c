@@ -220,6 +220,7 @@ static const char *object_name(policy_object o)
     case OBJ_SITUATION: return "situation";
     case OBJ_REFERRAL: return "referral";
     case OBJ_TRIAGE: return "triage";
+    case OBJ_REGISTER: return "disclosures";
     }
     return "object";
 }

@@ -156,16 +156,20 @@ static void page_common(req *r, json_t *data, const char *title)
     json_object_set(data, "assets", a->assets);
     json_object_set_new(data, "path", json_string(r->path));
     if (r->signed_in) {
-        json_t *u = json_pack("{s:s,s:s,s:s,s:s,s:b,s:b,s:b}", "display_name", r->user.display_name,
+        /* Navigation shows what the policy lets this user open (each page
+         * still asks the policy itself). */
+        const char *t = r->agency.territory_id;
+        policy_target users = {.type = OBJ_USER}, audit = {.type = OBJ_AUDIT};
+        policy_target triage = {.type = OBJ_TRIAGE, .territory_id = t}, refer = {.type = OBJ_REFERRAL, .territory_id = t};
+        policy_target reg = {.type = OBJ_REGISTER, .territory_id = t};
+        json_t *u = json_pack("{s:s,s:s,s:s,s:s,s:b,s:b,s:b,s:b,s:b,s:b}", "display_name", r->user.display_name,
                               "username", r->user.username, "role", req_tr(r, vocab_role(r->user.role)),
-                              "agency", r->agency.name, "is_admin", strcmp(r->user.role, "admin") == 0,
-                              "is_auditor", strcmp(r->user.role, "auditor") == 0,
+                              "agency", r->agency.name, "is_admin", policy_check(&r->who, VERB_LIST, &users),
+                              "is_auditor", policy_check(&r->who, VERB_READ, &audit),
+                              "is_coordinator", policy_check(&r->who, VERB_LIST, &triage),
+                              "is_cell", policy_check(&r->who, VERB_CREATE, &refer),
+                              "sees_register", policy_check(&r->who, VERB_LIST, &reg),
                               "enrolled", strcmp(r->sess.stage, "full") == 0);
-        /* Navigation: situations for the cell roles, triage for coordinators. */
-        int coordinator = strcmp(r->user.role, "coordinator") == 0;
-        json_object_set_new(u, "is_coordinator", json_boolean(coordinator));
-        json_object_set_new(u, "is_cell", json_boolean(coordinator || strcmp(r->user.role, "representative") == 0 ||
-                                                        strcmp(r->user.role, "practitioner") == 0));
         json_object_set_new(data, "me", u);
         json_object_set_new(data, "csrf", json_string(r->sess.csrf));
         /* For the "stay signed in" warning (static/app.js). */

@@ -242,8 +242,7 @@ json_t *information_view(req *r, const char *sid)
     if (store_situation_get(c, r->a, sid, &s) != STORE_OK)
         return NULL;
     info_ctx x = {.r = r, .sid = sid, .excluded_sectors = s.consent_excluded_sectors, .list = json_array(),
-                  .coordinator = strcmp(r->user.role, "coordinator") == 0 &&
-                                 strcmp(r->agency.territory_id, s.territory_id) == 0};
+                  .coordinator = policy_coordinates(&r->who, s.territory_id)};
     if (store_info_each(c, r->a, sid, info_cb, &x) != STORE_OK) {
         json_decref(x.list);
         return NULL;
@@ -526,12 +525,11 @@ static void csv_cell(buf *b, const char *s)
  * the communications made under the safety exception, and the others). */
 int api_disclosures(req *r)
 {
-    int auditor = strcmp(r->user.role, "auditor") == 0;
-    policy_target t = {.type = OBJ_TRIAGE, .territory_id = r->agency.territory_id};
-    if (!auditor && !policy_check(&r->who, VERB_LIST, &t))
-        return auth_refuse(r, "disclosures", "", 0);
     const char *sid = req_query(r, "situation_id"), *from = req_query(r, "from"), *to = req_query(r, "to");
     const char *format = req_query(r, "format");
+    policy_target t = {.type = OBJ_REGISTER, .territory_id = r->agency.territory_id};
+    if (!auth_allow(r, format && strcmp(format, "csv") == 0 ? VERB_EXPORT : VERB_LIST, &t, 0))
+        return 0;
     int y, m, d;
     if ((from && date_parse(from, &y, &m, &d) != 0) || (to && date_parse(to, &y, &m, &d) != 0))
         return resp_error(r, 400, "bad_date", N_("Give dates as YYYY-MM-DD."));

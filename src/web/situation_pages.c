@@ -356,8 +356,9 @@ static int list_row_cb(void *ctx, const store_situation *s)
 int page_situations(req *r)
 {
     char now[32];
-    int cell = strcmp(r->user.role, "admin") != 0 && strcmp(r->user.role, "auditor") != 0;
-    int coordinator = strcmp(r->user.role, "coordinator") == 0;
+    policy_target any = {.type = OBJ_SITUATION, .territory_id = r->agency.territory_id, .participates = 1};
+    int cell = policy_check(&r->who, VERB_LIST, &any);
+    int coordinator = policy_coordinates(&r->who, r->agency.territory_id);
     policy_target t = {.type = OBJ_REFERRAL, .territory_id = r->agency.territory_id};
     list_ctx x = {.r = r, .rows = json_array()};
     time_rfc3339(clock_now(), now, sizeof(now));
@@ -1989,9 +1990,9 @@ int page_disclosures(req *r)
     static const char *const names[3] = {"situation_id", "from", "to"};
     const char *values[3];
     int y, m, d, blank = req_query(r, "format") != NULL;
-    policy_target t = {.type = OBJ_TRIAGE, .territory_id = r->agency.territory_id};
-    if (strcmp(r->user.role, "auditor") != 0 && !policy_check(&r->who, VERB_LIST, &t))
-        return auth_refuse(r, "disclosures", "", 0);
+    policy_target t = {.type = OBJ_REGISTER, .territory_id = r->agency.territory_id};
+    if (!auth_allow(r, VERB_LIST, &t, 0))
+        return 0;
     for (int i = 0; i < 3; i++) {
         values[i] = req_query(r, names[i]);
         blank |= values[i] && !*values[i];

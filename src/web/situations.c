@@ -627,7 +627,7 @@ json_t *situation_view(req *r, const char *id, int *status)
     *status = 500;
     if (store_situation_get(c, r->a, id, &s) != STORE_OK)
         return NULL;
-    int coordinator = strcmp(r->user.role, "coordinator") == 0 && strcmp(r->agency.territory_id, s.territory_id) == 0;
+    int coordinator = policy_coordinates(&r->who, s.territory_id);
     persons_ctx px = {.r = r, .sid = id, .coordinator = coordinator, .referring_agency = s.referring_agency_id,
                       .basis = s.legal_basis, .excluded_sectors = s.consent_excluded_sectors, .list = json_array()};
     persons_ctx ax = {.r = r, .sid = id, .coordinator = coordinator, .list = json_array()};
@@ -742,10 +742,11 @@ int api_situations(req *r)
     char now[11];
     req_today(now);
     list_ctx x = {.r = r, .list = json_array()};
-    int coordinator = strcmp(r->user.role, "coordinator") == 0;
-    /* Admins and auditors see no situation at all: an empty list, not an
-     * error, says nothing about what exists. */
-    if (strcmp(r->user.role, "admin") != 0 && strcmp(r->user.role, "auditor") != 0 &&
+    int coordinator = policy_coordinates(&r->who, r->agency.territory_id);
+    /* Roles that see no situation (admins, auditors) get an empty list, not
+     * an error: it says nothing about what exists. */
+    policy_target any = {.type = OBJ_SITUATION, .territory_id = r->agency.territory_id, .participates = 1};
+    if (policy_check(&r->who, VERB_LIST, &any) &&
         store_situations_visible_each(req_db(r), r->a, r->agency.territory_id, coordinator, r->user.agency_id,
                                       r->user.id, now, list_cb, &x) != STORE_OK) {
         json_decref(x.list);

@@ -22,7 +22,7 @@ static actor mk(const char *role, const char *territory)
 static void test_anonymous_denied_everything(void **state)
 {
     actor anon = {0};
-    for (int o = OBJ_SELF; o <= OBJ_TRIAGE; o++)
+    for (int o = OBJ_SELF; o <= OBJ_REGISTER; o++)
         for (int v = VERB_READ; v <= VERB_DECIDE; v++) {
             policy_target t = {.type = (policy_object)o, .owner_user_id = NULL, .territory_id = "t1", .participates = 1};
             assert_int_equal(policy_check(&anon, (policy_verb)v, &t), 0);
@@ -64,6 +64,10 @@ static const row table[] = {
     {OBJ_REFERRAL, VERB_CREATE, 0, "t1", {0, 1, 1, 1, 0}, "referral"},
     {OBJ_TRIAGE, VERB_LIST, 0, "t1", {0, 1, 0, 0, 0}, "triage queue, own territory"},
     {OBJ_TRIAGE, VERB_LIST, 0, "t2", {0, 0, 0, 0, 0}, "triage queue, other territory"},
+    {OBJ_REGISTER, VERB_LIST, 0, "t1", {0, 1, 0, 0, 1}, "register, own territory"},
+    {OBJ_REGISTER, VERB_EXPORT, 0, "t1", {0, 1, 0, 0, 1}, "register export"},
+    {OBJ_REGISTER, VERB_LIST, 0, "t2", {0, 0, 0, 0, 1}, "register, other territory (auditor: own scope)"},
+    {OBJ_REGISTER, VERB_UPDATE, 0, "t1", {0, 0, 0, 0, 0}, "register update: nobody"},
     {OBJ_SITUATION, VERB_READ, 1, "t1", {0, 1, 1, 1, 0}, "situation, participating"},
     {OBJ_SITUATION, VERB_READ, 0, "t1", {0, 1, 0, 0, 0}, "situation, not participating"},
     {OBJ_SITUATION, VERB_READ, 0, "t2", {0, 0, 0, 0, 0}, "situation, other territory"},
@@ -127,6 +131,15 @@ static void test_items(void **state)
     assert_int_equal(policy_default_contact_agency("probation"), 0);
 }
 
+static void test_coordinates(void **state)
+{
+    actor c = mk("coordinator", "t1"), p = mk("practitioner", "t1"), anon = {0};
+    assert_int_equal(policy_coordinates(&c, "t1"), 1);
+    assert_int_equal(policy_coordinates(&c, "t2"), 0);
+    assert_int_equal(policy_coordinates(&p, "t1"), 0);
+    assert_int_equal(policy_coordinates(&anon, "t1"), 0);
+}
+
 static void test_vocabularies(void **state)
 {
     assert_true(policy_role_valid("coordinator"));
@@ -144,6 +157,7 @@ int main(void)
         cmocka_unit_test(test_table),
         cmocka_unit_test(test_exclusion_beats_everything),
         cmocka_unit_test(test_items),
+        cmocka_unit_test(test_coordinates),
         cmocka_unit_test(test_vocabularies),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
