@@ -1272,13 +1272,13 @@ int cmd_rekey(int argc, char **argv)
              "Key rotation takes three steps; back up the key file before each:\n\n"
              "  1. filet key add --key FILE\n"
              "       puts a new current key first in FILE; the old keys stay, to read\n"
-             "       what they encrypted. Then RESTART filet serve, so that it encrypts\n"
-             "       and seals with the new key from now on.\n"
+             "       what they encrypted. Then send SIGHUP to filet serve (kill -HUP PID;\n"
+             "       or restart it) so that it encrypts and seals with the new key.\n"
              "  2. filet rekey --db PATH --key FILE\n"
              "       moves everything stored under the old keys to the new key.\n"
              "  3. filet key drop-old --key FILE --db PATH\n"
              "       removes the old keys once nothing in the database needs them, then\n"
-             "       RESTART filet serve again.");
+             "       SIGHUP filet serve again. No step stops the service.");
         return 0;
     }
     if (o.bad)
@@ -1360,7 +1360,7 @@ static int key_add(int argc, char **argv)
                                  (int)kr.n));
     else
         printf("new current key %s added to %s (%d keys).\n"
-               "Next: restart filet serve, then filet rekey --db PATH --key %s\n",
+               "Next: send SIGHUP to filet serve, then filet rekey --db PATH --key %s\n",
                kr.id[0], o.cfg.key_path, (int)kr.n, o.cfg.key_path);
     keyring_wipe(&kr);
     return 0;

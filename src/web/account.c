@@ -86,7 +86,7 @@ static int end_one(req *r, const char *sid)
     int rc = store_session_delete(c, sid, r->user.id);
     if (rc == STORE_OK) {
         auth_event(r, &e, "delete", "session", sid, "");
-        rc = audit_append(c, &r->app->keys, &e);
+        rc = audit_append(c, app_keys(r->app), &e);
     }
     if (rc == STORE_OK)
         rc = store_write_commit(c);
@@ -162,7 +162,7 @@ int page_password(req *r)
         rc = session_create(c, r->user.id, "browser", "full", r->source, req_header(r, "User-Agent"),
                             &r->app->limits, clock_now(), token, &ns);
     if (rc == STORE_OK)
-        rc = audit_append(c, &r->app->keys, &e);
+        rc = audit_append(c, app_keys(r->app), &e);
     if (rc != STORE_OK || store_write_commit(c) != STORE_OK) {
         store_write_rollback(c);
         return -1;
@@ -182,7 +182,7 @@ static int enrol_secret(req *r, char b32[TOTP_B32_LEN + 1])
     size_t len = 0;
     snprintf(aad, sizeof(aad), "users.totp:%s", r->user.id);
     if (r->user.totp_secret_enc[0]) {
-        if (fieldcrypt_decrypt(&r->app->keys, aad, r->user.totp_secret_enc, r->a, &plain, &len) != 0 ||
+        if (fieldcrypt_decrypt(app_keys(r->app), aad, r->user.totp_secret_enc, r->a, &plain, &len) != 0 ||
             len != TOTP_B32_LEN)
             return -1;
         memcpy(b32, plain, TOTP_B32_LEN + 1);
@@ -196,11 +196,11 @@ static int enrol_secret(req *r, char b32[TOTP_B32_LEN + 1])
     totp_secret_b32(secret, b32);
     sodium_memzero(secret, sizeof(secret));
     store_conn *c = req_db(r);
-    if (fieldcrypt_encrypt(&r->app->keys, aad, b32, strlen(b32), r->a, &enc) != 0 || !c ||
+    if (fieldcrypt_encrypt(app_keys(r->app), aad, b32, strlen(b32), r->a, &enc) != 0 || !c ||
         store_write_begin(c) != STORE_OK)
         return -1;
     auth_event(r, &e, "update", "user", r->user.id, "totp");
-    if (store_user_set_totp(c, r->user.id, enc) != STORE_OK || audit_append(c, &r->app->keys, &e) != STORE_OK ||
+    if (store_user_set_totp(c, r->user.id, enc) != STORE_OK || audit_append(c, app_keys(r->app), &e) != STORE_OK ||
         store_write_commit(c) != STORE_OK) {
         store_write_rollback(c);
         return -1;
@@ -282,7 +282,7 @@ int page_mfa_confirm(req *r)
         rc = session_create(c, r->user.id, "browser", "full", r->source, req_header(r, "User-Agent"),
                             &r->app->limits, clock_now(), token, &ns);
     if (rc == STORE_OK)
-        rc = audit_append(c, &r->app->keys, &e);
+        rc = audit_append(c, app_keys(r->app), &e);
     if (rc != STORE_OK || store_write_commit(c) != STORE_OK) {
         store_write_rollback(c);
         if (rc == STORE_CONFLICT)
@@ -326,7 +326,7 @@ int api_draft(req *r)
         /* No draft yet is not an error for a form: fields is null. */
         if (rc == STORE_NOTFOUND)
             return resp_json(r, 200, json_pack("{s:s,s:n}", "key", key, "fields"));
-        rc = rc == STORE_OK ? fieldcrypt_decrypt(&r->app->keys, aad, enc, r->a, &plain, &len) : -1;
+        rc = rc == STORE_OK ? fieldcrypt_decrypt(app_keys(r->app), aad, enc, r->a, &plain, &len) : -1;
         free(enc);
         if (rc != 0)
             return -1;
@@ -348,7 +348,7 @@ int api_draft(req *r)
         }
         char *text = json_dumps(body, JSON_COMPACT);
         json_decref(body);
-        rc = text && fieldcrypt_encrypt(&r->app->keys, aad, text, strlen(text), r->a, &enc) == 0
+        rc = text && fieldcrypt_encrypt(app_keys(r->app), aad, text, strlen(text), r->a, &enc) == 0
                  ? store_draft_put(c, r->user.id, key, enc) : STORE_ERR;
         free(text);
     }

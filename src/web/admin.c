@@ -161,7 +161,7 @@ static int write_finish(req *r, store_conn *c, int rc, const char *action, const
     audit_event e;
     if (rc == STORE_OK) {
         auth_event(r, &e, action, type, id, fields);
-        rc = audit_append(c, &r->app->keys, &e);
+        rc = audit_append(c, app_keys(r->app), &e);
     }
     if (rc == STORE_OK)
         rc = store_write_commit(c);
@@ -182,7 +182,7 @@ static int new_secret(req *r, const char *id, const char *username, admin_out *o
         goto out;
     snprintf(aad, sizeof(aad), "users.totp:%s", id);
     /* ASVS 2.8.2 / 6.1.1: the seed is encrypted at rest. */
-    if (fieldcrypt_encrypt(&r->app->keys, aad, o->secret, strlen(o->secret), r->a, enc) != 0)
+    if (fieldcrypt_encrypt(app_keys(r->app), aad, o->secret, strlen(o->secret), r->a, enc) != 0)
         goto out;
     if (totp_uri("filet", username, o->secret, o->uri, sizeof(o->uri)) != 0)
         goto out;
@@ -510,7 +510,7 @@ int api_territory_update(req *r)
     if (rc == STORE_OK)
         rc = store_territory_settings_set(c, id, &ts);
     if (rc == STORE_OK)
-        rc = audit_append(c, &r->app->keys, &e);
+        rc = audit_append(c, app_keys(r->app), &e);
     buf_free(&fields);
     if (rc != STORE_OK || store_write_commit(c) != STORE_OK) {
         store_write_rollback(c);

@@ -44,7 +44,9 @@ typedef struct app {
     store *db;
     tmpl_set *tmpl;
     i18n *cat;
-    keyring keys;
+    keyring *keys;       /* current keyring; read it with app_keys() (SIGHUP swaps it) */
+    keyring *old_keys[16]; /* keyrings replaced by a reload, freed at exit */
+    size_t nold_keys;
     pwpolicy *pw;
     session_limits limits;
     char dummy_hash[128]; /* verified for unknown users: same timing (ASVS 2.2.1) */
@@ -56,5 +58,13 @@ typedef struct app {
     char allowed_hosts[16][300];
     size_t nallowed_hosts;
 } app;
+
+/* The keyring in force. `filet serve` reloads the key file on SIGHUP and
+ * swaps the pointer; a keyring once published is never changed or freed
+ * while serving, so a request may keep using the one it read. */
+static inline const keyring *app_keys(const app *a)
+{
+    return __atomic_load_n(&a->keys, __ATOMIC_ACQUIRE);
+}
 
 #endif

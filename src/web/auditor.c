@@ -431,7 +431,7 @@ int page_audit_verify(req *r)
     memset(&q, 0, sizeof(q));
     /* The walk first, then its record: the result covers the chain as it
      * was before this row. */
-    if (!c || audit_verify(c, &r->app->keys, &res) != STORE_OK)
+    if (!c || audit_verify(c, app_keys(r->app), &res) != STORE_OK)
         return -1;
     if (auth_audit(r, "verify", "audit", "", "") != 0)
         return -1;

@@ -191,7 +191,7 @@ int auth_audit(req *r, const char *action, const char *object_type, const char *
     auth_event(r, &e, action, object_type, object_id, fields);
     if (write_txn(r, &c) != 0)
         return -1;
-    if (audit_append(c, &r->app->keys, &e) != STORE_OK) {
+    if (audit_append(c, app_keys(r->app), &e) != STORE_OK) {
         store_write_rollback(c);
         return -1;
     }
@@ -277,7 +277,7 @@ static int second_factor_ok(req *r, store_conn *c, const store_user *u, const ch
     if (!code || !*code || !u->totp_secret_enc[0])
         return 0;
     snprintf(aad, sizeof(aad), "users.totp:%s", u->id);
-    if (fieldcrypt_decrypt(&r->app->keys, aad, u->totp_secret_enc, r->a, &b32, &len) != 0 ||
+    if (fieldcrypt_decrypt(app_keys(r->app), aad, u->totp_secret_enc, r->a, &b32, &len) != 0 ||
         totp_secret_from_b32(b32, secret) != 0)
         goto out;
     if (totp_verify(secret, code, now, &step) != 0)
@@ -353,7 +353,7 @@ static void login(req *r, const char *username, const char *password, const char
                                                       THROTTLE_LOCK * THROTTLE_IP_FACTOR));
     }
     if (rc == STORE_OK)
-        rc = audit_append(c, &r->app->keys, &e);
+        rc = audit_append(c, app_keys(r->app), &e);
     if (rc != STORE_OK || store_write_commit(c) != STORE_OK) {
         store_write_rollback(c);
         return;
@@ -456,7 +456,7 @@ static int end_session(req *r)
         return -1;
     auth_event(r, &e, "logout", "session", r->sess.id, "");
     if (store_session_delete(c, r->sess.id, r->user.id) != STORE_OK ||
-        audit_append(c, &r->app->keys, &e) != STORE_OK) {
+        audit_append(c, app_keys(r->app), &e) != STORE_OK) {
         store_write_rollback(c);
         return -1;
     }

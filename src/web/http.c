@@ -77,7 +77,7 @@ const char *req_tr1(req *r, const char *msgid, const char *arg)
 const char *req_encrypt(req *r, const char *aad, const char *plain)
 {
     char *out = NULL;
-    if (!plain || !*plain || fieldcrypt_encrypt(&r->app->keys, aad, plain, strlen(plain), r->a, &out) != 0)
+    if (!plain || !*plain || fieldcrypt_encrypt(app_keys(r->app), aad, plain, strlen(plain), r->a, &out) != 0)
         return NULL;
     return out;
 }
@@ -88,7 +88,7 @@ const char *req_decrypt(req *r, const char *aad, const char *stored)
     size_t len = 0;
     if (!stored || !*stored)
         return NULL;
-    if (fieldcrypt_decrypt(&r->app->keys, aad, stored, r->a, &out, &len) != 0) {
+    if (fieldcrypt_decrypt(app_keys(r->app), aad, stored, r->a, &out, &len) != 0) {
         log_error("event=decrypt_failed aad_kind=\"%.40s\"", aad);
         return NULL;
     }

@@ -53,7 +53,7 @@ int page_lang(req *r)
         if (!c || store_write_begin(c) != STORE_OK)
             return -1;
         if (store_user_set_lang(c, r->user.id, lang) != STORE_OK ||
-            audit_append(c, &r->app->keys, &e) != STORE_OK || store_write_commit(c) != STORE_OK) {
+            audit_append(c, app_keys(r->app), &e) != STORE_OK || store_write_commit(c) != STORE_OK) {
             store_write_rollback(c);
             return -1;
         }

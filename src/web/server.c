@@ -329,7 +329,8 @@ int app_open(app *a, const config *cfg, char *err, size_t errlen)
         snprintf(err, errlen, "libsodium failed to initialise");
         return -1;
     }
-    if (keyring_load(cfg->key_path, &a->keys, err, errlen) != 0)
+    a->keys = calloc(1, sizeof(*a->keys));
+    if (!a->keys || keyring_load(cfg->key_path, a->keys, err, errlen) != 0)
         return -1;
     snprintf(path, sizeof(path), "%s/data/common-passwords.txt", cfg->share_dir);
     if (pwpolicy_load(path, &a->pw, err, errlen) != 0)
@@ -377,9 +378,39 @@ void app_close(app *a)
     static_free(a);
     json_decref(a->openapi);
     instrument_set_free(a->instruments);
-    keyring_wipe(&a->keys);
+    if (a->keys) {
+        keyring_wipe(a->keys);
+        free(a->keys);
+    }
+    for (size_t i = 0; i < a->nold_keys; i++) {
+        keyring_wipe(a->old_keys[i]);
+        free(a->old_keys[i]);
+    }
     pwpolicy_free(a->pw);
     memset(a, 0, sizeof(*a));
+}
+
+/* SIGHUP: read the key file again (key rotation: `filet key add`, then
+ * SIGHUP, then `filet rekey` while serving). The new keyring is published
+ * by one atomic store; the old one stays readable by requests in flight
+ * and is freed at exit. A key file that does not load changes nothing. */
+static void reload_keys(app *a)
+{
+    char err[512];
+    keyring *k = calloc(1, sizeof(*k));
+    if (!k || a->nold_keys >= sizeof(a->old_keys) / sizeof(a->old_keys[0]) ||
+        keyring_load(a->cfg.key_path, k, err, sizeof(err)) != 0) {
+        log_error("event=key_reload_failed reason=\"%s\"", k ? err : "out of memory");
+        if (k) {
+            keyring_wipe(k);
+            free(k);
+        }
+        return;
+    }
+    keyring *old = a->keys;
+    __atomic_store_n(&a->keys, k, __ATOMIC_RELEASE);
+    a->old_keys[a->nold_keys++] = old;
+    log_info("event=key_reloaded current_key=%s keys=%zu", k->id[0], k->n);
 }
 
 int server_run(const config *cfg)
@@ -407,6 +438,7 @@ int server_run(const config *cfg)
     sigemptyset(&sigs);
     sigaddset(&sigs, SIGINT);
     sigaddset(&sigs, SIGTERM);
+    sigaddset(&sigs, SIGHUP);
     pthread_sigmask(SIG_BLOCK, &sigs, NULL);
     signal(SIGPIPE, SIG_IGN);
 
@@ -445,7 +477,8 @@ int server_run(const config *cfg)
     if (clock_is_fake())
         log_warn("event=test_clock_active note=\"FILET_TEST_CLOCK_FILE is set: for tests only\"");
     int sig = 0;
-    sigwait(&sigs, &sig);
+    while (sigwait(&sigs, &sig) == 0 && sig == SIGHUP)
+        reload_keys(&a);
     log_info("event=stopping signal=%d", sig);
     MHD_stop_daemon(d);
     rc = 0;

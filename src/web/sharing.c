@@ -69,7 +69,7 @@ static int finish(req *r, store_conn *c, int rc, const char *action, const char 
     audit_event e;
     auth_event(r, &e, action, type, id, fields);
     if (rc == STORE_OK)
-        rc = audit_append(c, &r->app->keys, &e);
+        rc = audit_append(c, app_keys(r->app), &e);
     if (rc != STORE_OK || store_write_commit(c) != STORE_OK) {
         store_write_rollback(c);
         if (rc != STORE_CONFLICT && rc != STORE_NOTFOUND)

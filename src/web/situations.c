@@ -365,7 +365,7 @@ int referral_create(req *r, json_t *body, json_t *errors, json_t **out)
         ref_person *x = &f.p[i];
         char norm[1024];
         if (x->birth && *x->birth && person_normalise(x->given, x->family, x->birth, norm, sizeof(norm)) == 0)
-            fieldcrypt_match_hash(&r->app->keys, 0, norm, x->hash);
+            fieldcrypt_match_hash(app_keys(r->app), 0, norm, x->hash);
     }
     store_conn *c = req_db(r);
     if (!c)
@@ -395,7 +395,7 @@ int referral_create(req *r, json_t *body, json_t *errors, json_t **out)
             rc = store_person_add(c, x->id, req_encrypt(r, aad(r, "persons.given", x->id, NULL), x->given),
                                   req_encrypt(r, aad(r, "persons.family", x->id, NULL), x->family),
                                   req_encrypt(r, aad(r, "persons.birth", x->id, NULL), x->birth),
-                                  x->hash[0] ? x->hash : NULL, x->hash[0] ? r->app->keys.id[0] : NULL);
+                                  x->hash[0] ? x->hash : NULL, x->hash[0] ? app_keys(r->app)->id[0] : NULL);
         }
         if (rc != STORE_OK)
             break;
@@ -427,7 +427,7 @@ int referral_create(req *r, json_t *body, json_t *errors, json_t **out)
     audit_event e;
     auth_event(r, &e, "create", "situation", sid, "summary,persons,consent,legal_basis");
     if (rc == STORE_OK)
-        rc = audit_append(c, &r->app->keys, &e);
+        rc = audit_append(c, app_keys(r->app), &e);
     if (rc != STORE_OK || store_write_commit(c) != STORE_OK) {
         store_write_rollback(c);
         return -1;
@@ -799,7 +799,7 @@ int api_triage(req *r)
     if (rc == STORE_OK)
         rc = store_situation_event_add(c, id, r->user.id, r->user.agency_id, "triaged", triage_route_id(chosen));
     if (rc == STORE_OK)
-        rc = audit_append(c, &r->app->keys, &e);
+        rc = audit_append(c, app_keys(r->app), &e);
     if (rc != STORE_OK || store_write_commit(c) != STORE_OK) {
         store_write_rollback(c);
         if (rc == STORE_CONFLICT)
@@ -952,7 +952,7 @@ int assessment_create(req *r, const char *sid, json_t *body, json_t *errors, jso
     if (rc == STORE_OK && res.lowered)
         rc = store_alert_add(c, s.territory_id, "lowering_to_approve", sid, arena_printf(r->a, "lowering:%s", aid));
     if (rc == STORE_OK)
-        rc = audit_append(c, &r->app->keys, &e);
+        rc = audit_append(c, app_keys(r->app), &e);
     if (rc != STORE_OK || store_write_commit(c) != STORE_OK) {
         store_write_rollback(c);
         json_decref(crit);
@@ -1003,7 +1003,7 @@ int api_assessment_approve(req *r)
     if (rc == STORE_OK)
         rc = store_situation_event_add(c, sid, r->user.id, r->user.agency_id, "lowering_approved", "");
     if (rc == STORE_OK)
-        rc = audit_append(c, &r->app->keys, &e);
+        rc = audit_append(c, app_keys(r->app), &e);
     if (rc != STORE_OK || store_write_commit(c) != STORE_OK) {
         store_write_rollback(c);
         if (rc == STORE_NOTFOUND)
@@ -1260,7 +1260,7 @@ int api_situation_close(req *r)
     if (rc == STORE_OK)
         rc = store_situation_event_add(c, sid, r->user.id, r->user.agency_id, "closed", reason);
     if (rc == STORE_OK)
-        rc = audit_append(c, &r->app->keys, &e);
+        rc = audit_append(c, app_keys(r->app), &e);
     if (rc != STORE_OK || store_write_commit(c) != STORE_OK) {
         store_write_rollback(c);
         if (rc == STORE_CONFLICT)

@@ -58,7 +58,7 @@ describe('administrative command line', () => {
     assert.match(cli(['user', '--help']), /add[\s\S]*disable[\s\S]*enable[\s\S]*reset-mfa[\s\S]*passwd[\s\S]*list/);
     assert.match(cli(['user', 'add', '--help']), /first line of standard\s+input \(never an argument\)/);
     const rekey = cli(['rekey', '--help']);
-    assert.match(rekey, /1\. filet key add[\s\S]*RESTART[\s\S]*2\. filet rekey[\s\S]*3\. filet key drop-old/);
+    assert.match(rekey, /1\. filet key add[\s\S]*SIGHUP[\s\S]*2\. filet rekey[\s\S]*3\. filet key drop-old/);
     assert.match(rekey, /--list-columns[\s\S]*match hashes[\s\S]*"rehashed": H/);
     assert.match(cli(['--help']), /territory[\s\S]*agency[\s\S]*user[\s\S]*audit[\s\S]*rekey/);
     const none = cliRaw(['user']);
