@@ -122,10 +122,8 @@ int api_participant_add(req *r)
     store_agency ag;
     json_t *b;
     int y, m, d;
-    if (!situation_allowed(r, sid, VERB_READ, &acc))
-        return situation_not_visible(r, sid);
-    if (!situation_allowed(r, sid, VERB_DECIDE, &acc))
-        return auth_refuse(r, "situation", sid, 0);
+    if (!situation_gate(r, sid, VERB_DECIDE, &acc))
+        return 0;
     if (body_of(r, allowed, &b) != 0)
         return 0;
     /* Copies: the body is released before the answer is built. */
@@ -172,10 +170,8 @@ int api_participant_end(req *r)
     store_situation_access acc;
     json_t *b;
     int y, m, d;
-    if (!situation_allowed(r, sid, VERB_READ, &acc))
-        return situation_not_visible(r, sid);
-    if (!situation_allowed(r, sid, VERB_DECIDE, &acc))
-        return auth_refuse(r, "situation", sid, 0);
+    if (!situation_gate(r, sid, VERB_DECIDE, &acc))
+        return 0;
     if (body_of(r, allowed, &b) != 0)
         return 0;
     const char *ends = json_get_str(b, "ends_on");
@@ -390,10 +386,8 @@ int api_exclusion_add(req *r)
     store_situation_access acc;
     store_user u;
     json_t *b;
-    if (!situation_allowed(r, sid, VERB_READ, &acc))
-        return situation_not_visible(r, sid);
-    if (!situation_allowed(r, sid, VERB_DECIDE, &acc))
-        return auth_refuse(r, "situation", sid, 0);
+    if (!situation_gate(r, sid, VERB_DECIDE, &acc))
+        return 0;
     if (body_of(r, allowed, &b) != 0)
         return 0;
     const char *uid = json_get_str(b, "user_id"), *reason = json_get_str(b, "reason");
@@ -432,10 +426,8 @@ int api_contact_visibility(req *r)
     const char *sid = req_param(r, 0), *pid = req_param(r, 1);
     store_situation_access acc;
     json_t *b;
-    if (!situation_allowed(r, sid, VERB_READ, &acc))
-        return situation_not_visible(r, sid);
-    if (!situation_allowed(r, sid, VERB_DECIDE, &acc))
-        return auth_refuse(r, "situation", sid, 0);
+    if (!situation_gate(r, sid, VERB_DECIDE, &acc))
+        return 0;
     if (body_of(r, allowed, &b) != 0)
         return 0;
     store_conn *c = req_db(r);

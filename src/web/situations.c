@@ -487,6 +487,15 @@ int situation_can(req *r, const char *id, policy_verb verb)
     return situation_allowed(r, id, verb, &acc);
 }
 
+int situation_gate(req *r, const char *id, policy_verb verb, store_situation_access *acc)
+{
+    if (!situation_allowed(r, id, VERB_READ, acc))
+        return situation_not_visible(r, id), 0;
+    if (verb != VERB_READ && !situation_allowed(r, id, verb, acc))
+        return auth_refuse(r, "situation", id, 0), 0;
+    return 1;
+}
+
 /* 404 for "missing" and "not yours" alike; the refusal is recorded, and an
  * excluded user's attempt raises an alert for the coordinator. */
 int situation_not_visible(req *r, const char *id)
@@ -769,10 +778,8 @@ int api_triage(req *r)
     store_situation s;
     json_t *body = NULL;
     triage_route chosen;
-    if (!situation_allowed(r, id, VERB_READ, &acc))
-        return situation_not_visible(r, id);
-    if (!situation_allowed(r, id, VERB_DECIDE, &acc))
-        return auth_refuse(r, "situation", id, 0);
+    if (!situation_gate(r, id, VERB_DECIDE, &acc))
+        return 0;
     if (json_body(r, &body) != 0)
         return 0;
     if (json_body_check_keys(body, allowed, &unknown) != 0) {
@@ -990,10 +997,8 @@ int api_assessment_approve(req *r)
 {
     const char *sid = req_param(r, 0), *aid = req_param(r, 1);
     store_situation_access acc;
-    if (!situation_allowed(r, sid, VERB_READ, &acc))
-        return situation_not_visible(r, sid);
-    if (!situation_allowed(r, sid, VERB_DECIDE, &acc))
-        return auth_refuse(r, "situation", sid, 0);
+    if (!situation_gate(r, sid, VERB_DECIDE, &acc))
+        return 0;
     store_conn *c = req_db(r);
     if (store_write_begin(c) != STORE_OK)
         return -1;
@@ -1215,10 +1220,8 @@ int api_situation_close(req *r)
     const char *sid = req_param(r, 0), *unknown = NULL;
     store_situation_access acc;
     json_t *b = NULL;
-    if (!situation_allowed(r, sid, VERB_READ, &acc))
-        return situation_not_visible(r, sid);
-    if (!situation_allowed(r, sid, VERB_DECIDE, &acc))
-        return auth_refuse(r, "situation", sid, 0);
+    if (!situation_gate(r, sid, VERB_DECIDE, &acc))
+        return 0;
     if (json_body(r, &b) != 0)
         return 0;
     if (json_body_check_keys(b, allowed, &unknown) != 0) {

@@ -34,6 +34,11 @@ json_t *triage_queue(req *r);
  * facts from the store: territory, participation, exclusion). */
 struct store_situation_access;
 int situation_allowed(req *r, const char *id, policy_verb verb, struct store_situation_access *acc);
+/* The gate of every situation route: 1 when the caller may do verb; else
+ * answers - 404 (as for a missing id) when the situation is not visible to
+ * them, 403 when it is but the verb is not theirs (a participant who is not
+ * the coordinator) - and returns 0. */
+int situation_gate(req *r, const char *id, policy_verb verb, struct store_situation_access *acc);
 /* Answers 404 exactly as for a missing id; records the refusal; an excluded
  * user's attempt also alerts the coordinator. Returns 0. */
 int situation_not_visible(req *r, const char *id);
