@@ -31,7 +31,7 @@ typedef enum policy_object {
     OBJ_AGENCY,
     OBJ_USER,        /* other users' accounts */
     OBJ_AUDIT,       /* the audit trail */
-    OBJ_INSTRUMENT,
+    OBJ_INSTRUMENT,  /* reference data: instruments, legal bases, suggested actions */
     OBJ_SITUATION,   /* a situation and everything in it (need to know) */
     OBJ_REFERRAL,    /* making a new referral */
     OBJ_TRIAGE,      /* the territory's triage queue and alerts */

@@ -602,6 +602,9 @@ json_t *legal_bases(req *r)
 
 int api_legal_bases(req *r)
 {
+    policy_target t = {.type = OBJ_INSTRUMENT}; /* reference data */
+    if (!auth_allow(r, VERB_READ, &t, 0))
+        return 0;
     json_t *out = legal_bases(r);
     if (!out)
         return -1;
