@@ -12,6 +12,15 @@
  * contribute to it; nobody else learns that it exists (the web layer answers
  * 404). Admins and auditors see no situation content. Practitioners,
  * representatives and coordinators make referrals.
+ *
+ * Actions (the safety net): read and created by whoever sees the situation;
+ * updated by the owner agency (while it takes part) and the coordinator.
+ *
+ * Meetings: the coordinators of the territory convene them, invite
+ * agencies, set the agenda and keep the minutes; the invited agencies see
+ * the meeting (nobody else learns it exists). An agency's presence is
+ * recorded by the coordinator or by a representative of that agency, when
+ * it is invited.
  */
 #include "core/policy.h"
 
@@ -88,6 +97,34 @@ int policy_check(const actor *a, policy_verb verb, const policy_target *t)
             return coordinator || t->participates;
         return 0;
     }
+    case OBJ_ACTION: {
+        if (!cell_role(a->role) || t->excluded)
+            return 0;
+        int coordinator = is(a->role, "coordinator") && is(a->territory_id, t->territory_id);
+        if (verb == VERB_READ || verb == VERB_LIST || verb == VERB_CREATE)
+            return coordinator || t->participates;
+        if (verb == VERB_UPDATE)
+            return coordinator || (t->participates && is(a->agency_id, t->owner_agency_id));
+        return 0;
+    }
+    case OBJ_MEETING: {
+        if (!cell_role(a->role))
+            return 0;
+        int coordinator = is(a->role, "coordinator") && is(a->territory_id, t->territory_id);
+        if (verb == VERB_LIST)
+            return 1; /* the list holds only what each may read */
+        if (verb == VERB_READ)
+            return coordinator || t->invited;
+        if (verb == VERB_CREATE || verb == VERB_UPDATE || verb == VERB_DECIDE)
+            return coordinator;
+        return 0;
+    }
+    case OBJ_ATTENDANCE:
+        if (verb != VERB_CREATE || !cell_role(a->role))
+            return 0;
+        if (is(a->role, "coordinator") && is(a->territory_id, t->territory_id))
+            return 1;
+        return is(a->role, "representative") && t->invited && is(a->agency_id, t->agency_id);
     }
     return 0;
 }

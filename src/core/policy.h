@@ -36,6 +36,9 @@ typedef enum policy_object {
     OBJ_REFERRAL,    /* making a new referral */
     OBJ_TRIAGE,      /* the territory's triage queue and alerts */
     OBJ_REGISTER,    /* the territory's disclosure register */
+    OBJ_ACTION,      /* an action of a situation's safety net */
+    OBJ_MEETING,     /* a cell meeting: invitations, agenda, minutes */
+    OBJ_ATTENDANCE,  /* an agency's presence at a meeting (with the undertaking) */
 } policy_object;
 
 typedef struct policy_target {
@@ -44,9 +47,17 @@ typedef struct policy_target {
     const char *territory_id;  /* where the object lives, when it has a place */
     int participates;          /* OBJ_SITUATION: the actor's agency takes part (live participation) */
     int excluded;              /* OBJ_SITUATION: the actor is excluded from it by name */
+    const char *owner_agency_id; /* OBJ_ACTION: the agency that owns the action */
+    int invited;               /* OBJ_MEETING, OBJ_ATTENDANCE: the actor's agency is invited */
+    const char *agency_id;     /* OBJ_ATTENDANCE: the agency whose presence is recorded */
 } policy_target;
 
-/* 1 if actor may do verb to target, else 0. */
+/* 1 if actor may do verb to target, else 0.
+ * OBJ_ACTION carries its situation's facts (territory_id, participates,
+ * excluded) and the owner agency: whoever sees the situation reads its
+ * actions, its participants and coordinator create them, and only the
+ * owner agency's users (while it takes part) and the coordinator update
+ * one. */
 int policy_check(const actor *a, policy_verb verb, const policy_target *t);
 
 /* 1 if the actor coordinates the cell of territory_id (sees all its

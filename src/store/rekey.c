@@ -115,6 +115,31 @@ static const rekey_column columns[] = {
      "SELECT situation_id, user_id, reason_enc FROM exclusions WHERE reason_enc IS NOT NULL AND reason_enc <> '' "
      "AND substr(reason_enc, 1, length(?1)) <> ?1 ORDER BY situation_id, user_id LIMIT ?2",
      "UPDATE exclusions SET reason_enc = ?1 WHERE situation_id = ?2 AND user_id = ?3"},
+    {"meetings.place_enc", "meeting", "meetings.place", 1,
+     "SELECT id, NULL, place_enc FROM meetings WHERE place_enc IS NOT NULL AND place_enc <> '' "
+     "AND substr(place_enc, 1, length(?1)) <> ?1 ORDER BY id LIMIT ?2",
+     "UPDATE meetings SET place_enc = ?1 WHERE id = ?2"},
+    {"minutes.text_enc", "minutes", "minutes.text", 2,
+     "SELECT meeting_id, situation_id, text_enc FROM minutes WHERE text_enc IS NOT NULL AND text_enc <> '' "
+     "AND substr(text_enc, 1, length(?1)) <> ?1 ORDER BY meeting_id, situation_id LIMIT ?2",
+     "UPDATE minutes SET text_enc = ?1 WHERE meeting_id = ?2 AND situation_id = ?3"},
+    {"minutes.decisions_enc", "minutes", "minutes.decisions", 2,
+     "SELECT meeting_id, situation_id, decisions_enc FROM minutes WHERE decisions_enc IS NOT NULL "
+     "AND decisions_enc <> '' AND substr(decisions_enc, 1, length(?1)) <> ?1 "
+     "ORDER BY meeting_id, situation_id LIMIT ?2",
+     "UPDATE minutes SET decisions_enc = ?1 WHERE meeting_id = ?2 AND situation_id = ?3"},
+    {"actions.title_enc", "action", "actions.title", 1,
+     "SELECT id, NULL, title_enc FROM actions WHERE title_enc IS NOT NULL AND title_enc <> '' "
+     "AND substr(title_enc, 1, length(?1)) <> ?1 ORDER BY id LIMIT ?2",
+     "UPDATE actions SET title_enc = ?1 WHERE id = ?2"},
+    {"actions.blocked_reason_enc", "action", "actions.blocked_reason", 1,
+     "SELECT id, NULL, blocked_reason_enc FROM actions WHERE blocked_reason_enc IS NOT NULL "
+     "AND blocked_reason_enc <> '' AND substr(blocked_reason_enc, 1, length(?1)) <> ?1 ORDER BY id LIMIT ?2",
+     "UPDATE actions SET blocked_reason_enc = ?1 WHERE id = ?2"},
+    {"action_notes.text_enc", "action_note", "action_notes.text", 1,
+     "SELECT id, NULL, text_enc FROM action_notes WHERE text_enc IS NOT NULL AND text_enc <> '' "
+     "AND substr(text_enc, 1, length(?1)) <> ?1 ORDER BY id LIMIT ?2",
+     "UPDATE action_notes SET text_enc = ?1 WHERE id = ?2"},
 };
 
 #define N_COLUMNS (sizeof(columns) / sizeof(columns[0]))

@@ -221,6 +221,9 @@ static const char *object_name(policy_object o)
     case OBJ_REFERRAL: return "referral";
     case OBJ_TRIAGE: return "triage";
     case OBJ_REGISTER: return "disclosures";
+    case OBJ_ACTION: return "action";
+    case OBJ_MEETING: return "meeting";
+    case OBJ_ATTENDANCE: return "attendance";
     }
     return "object";
 }

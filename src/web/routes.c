@@ -5,10 +5,12 @@
  * asks the access policy about the object itself.
  */
 #include "web/account.h"
+#include "web/actions.h"
 #include "web/admin.h"
 #include "web/auditor.h"
 #include "web/auth.h"
 #include "web/http.h"
+#include "web/meetings.h"
 #include "web/pages.h"
 #include "web/situation_pages.h"
 #include "web/sharing.h"
@@ -115,5 +117,25 @@ const route app_routes[] = {
     {"POST", "/situations/{id}/persons/{person}/contact-visibility", (void *)page_contact_visibility, 0},
     {"POST", "/situations/{id}/close", (void *)page_situation_close, 0},
     {"GET", "/disclosures", (void *)page_disclosures, 0},
+
+    /* cell meetings (meetings.c): convened by the territory's coordinators,
+     * seen by them and the agencies invited; each handler asks the policy */
+    {"GET", "/api/v1/meetings", (void *)api_meetings, 0},
+    {"POST", "/api/v1/meetings", (void *)api_meeting_create, 0},
+    {"GET", "/api/v1/meetings/{id}", (void *)api_meeting, 0},
+    {"POST", "/api/v1/meetings/{id}/invitations", (void *)api_meeting_invitation, 0},
+    {"POST", "/api/v1/meetings/{id}/agenda", (void *)api_meeting_agenda, 0},
+    {"POST", "/api/v1/meetings/{id}/attendance", (void *)api_meeting_attendance, 0},
+    {"POST", "/api/v1/meetings/{id}/minutes", (void *)api_meeting_minutes, 0},
+    {"GET", "/api/v1/meetings/{id}/calendar.ics", (void *)api_meeting_calendar, 0},
+
+    /* the safety net (actions.c): actions around the persons of a
+     * situation, their follow-up, each agency's own list, the suggested
+     * actions; each handler asks the policy (OBJ_ACTION) */
+    {"POST", "/api/v1/situations/{id}/actions", (void *)api_action_create, 0},
+    {"GET", "/api/v1/situations/{id}/actions", (void *)api_situation_actions, 0},
+    {"PATCH", "/api/v1/actions/{id}", (void *)api_action_update, 0},
+    {"GET", "/api/v1/actions", (void *)api_actions_mine, 0},
+    {"GET", "/api/v1/suggested-actions", (void *)api_suggested_actions, 0},
 };
 const size_t app_routes_count = sizeof(app_routes) / sizeof(app_routes[0]);

@@ -68,6 +68,13 @@ const API = [
   ['PATCH /api/v1/situations/{S}/participants/{AGA}',              '403 403 404 404 404 200 404 404 404 404 401'],
   ['POST /api/v1/situations/{S}/exclusions',                       '403 403 404 404 404 201 404 404 404 404 401'],
   ['PUT /api/v1/situations/{S}/persons/{P}/contact-visibility',    '403 403 404 404 404 200 404 404 404 404 401'],
+  // the safety net (actions.c): ACT is owned by refuge; its PATCH bodies
+  // carry the version each allowed caller finds (refuge first, then coordo).
+  ['POST /api/v1/situations/{S}/actions',                          '201 201 404 404 404 201 404 404 404 404 401'],
+  ['GET /api/v1/situations/{S}/actions',                           '200 200 404 404 404 200 404 404 404 404 401'],
+  ['PATCH /api/v1/actions/{ACT}',                                  '200 403 404 404 404 200 404 404 404 404 401'],
+  ['GET /api/v1/actions?mine=1',                                   '200 200 200 200 200 200 200 200 200 200 401', { lists: { S: 'ref' } }],
+  ['GET /api/v1/suggested-actions',                                '200 200 200 200 200 200 200 200 200 200 401'],
   ['POST /api/v1/referrals',                                       '201 201 201 201 201 201 201 201 403 403 401'],
   ['GET /api/v1/triage',                                           '403 403 403 403 403 200 200 403 403 403 401'],
   ['GET /api/v1/alerts',                                           '200 200 200 200 200 200 200 200 200 200 401'],
@@ -86,6 +93,15 @@ const API = [
   ['POST /api/v1/users/{SPARE2}/disable',                          '403 403 403 403 403 403 403 403 200 403 401'],
   ['POST /api/v1/users/{SPARE2}/enable',                           '403 403 403 403 403 403 403 403 200 403 401'],
   ['POST /api/v1/users/{SPARE2}/reset-mfa',                        '403 403 403 403 403 403 403 403 200 403 401'],
+  // cell meetings: M is urgent, of T1, with dpj (part) invited and S on its agenda
+  ['GET /api/v1/meetings',                                         '200 200 200 200 200 200 200 200 403 403 401'],
+  ['POST /api/v1/meetings',                                        '403 403 403 403 403 201 403 403 403 403 401'],
+  ['GET /api/v1/meetings/{M}',                                     '404 200 404 404 404 200 404 404 404 404 401'],
+  ['POST /api/v1/meetings/{M}/invitations',                        '404 403 404 404 404 201 404 404 404 404 401'],
+  ['POST /api/v1/meetings/{M}/agenda',                             '404 403 404 404 404 201 404 404 404 404 401'],
+  ['POST /api/v1/meetings/{M}/attendance',                         '404 201 404 404 404 201 404 404 404 404 401'],
+  ['POST /api/v1/meetings/{M}/minutes',                            '404 403 404 404 404 201 404 404 404 404 401'],
+  ['GET /api/v1/meetings/{M}/calendar.ics',                        '404 200 404 404 404 200 404 404 404 404 401'],
 ];
 
 // Request bodies: valid for an allowed caller, and fresh for each caller so
@@ -101,12 +117,20 @@ const BODIES = {
   'PATCH /api/v1/situations/{S}/participants/{AGA}': () => ({ ends_on: '2099-12-31' }),
   'POST /api/v1/situations/{S}/exclusions': (w) => ({ user_id: w.users.spare, reason: 'Voisin de la personne violente.' }),
   'PUT /api/v1/situations/{S}/persons/{P}/contact-visibility': (w) => ({ visible_to: [w.agencyOf.refuge] }),
+  'POST /api/v1/situations/{S}/actions': (w, col) => ({ title: `Action de ${col}`, phase: 'first_contact_safety',
+    protects: 'v1', owner_agency_id: w.agencyOf.refuge }),
+  'PATCH /api/v1/actions/{ACT}': (w, col) => ({ status: 'in_progress', note: `Suivi de ${col}`, version: col === 'coord' ? 2 : 1 }),
   'POST /api/v1/referrals': (w, col) => ({ summary: `Signalement de ${col}`, consent: { status: 'given' },
     perpetrator_unknown: true, persons: [{ role: 'victim', given_name: `Victime ${col}` }] }),
   'POST /api/v1/territories': (w, col) => ({ name: `Territoire de ${col}` }),
   'PATCH /api/v1/territories/{T2}': () => ({ target_urgent_hours: 48 }),
   'POST /api/v1/agencies': (w, col) => ({ name: `Agence de ${col}`, sector: 'other', territory: w.T2 }),
   'POST /api/v1/users': (w, col) => ({ username: `nouveau-${col}`, agency_id: w.agT2, role: 'practitioner', password: PASSWORD }),
+  'POST /api/v1/meetings': (w) => ({ kind: 'scheduled', starts_at: '2031-02-01T13:00:00Z', territory: w.T1 }),
+  'POST /api/v1/meetings/{M}/invitations': (w) => ({ agency_id: w.agB }),
+  'POST /api/v1/meetings/{M}/agenda': (w) => ({ situation_id: w.S3 }),
+  'POST /api/v1/meetings/{M}/attendance': (w) => ({ agency_id: w.agencyOf.dpj, undertaking_accepted: true }),
+  'POST /api/v1/meetings/{M}/minutes': (w, col) => ({ situation_id: w.S, text: `Compte rendu de ${col}`, decisions: 'Suivi.' }),
 };
 
 // --- the pages (cookie session): anonymous visitors are sent home (303) ------
@@ -192,6 +216,13 @@ describe('access matrix', { concurrency: false }, () => {
   before(async () => {
     f = await startFilet();
     w = await buildWorld(f);
+    // An action of S owned by the referrer's agency (refuge).
+    const act = await request(f.port, { method: 'POST', path: `/api/v1/situations/${w.S}/actions`,
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${w.tok.coordo}` },
+      body: JSON.stringify({ title: 'Plan de sécurité', phase: 'risk_assessment_safety_plan', protects: 'v1',
+        owner_agency_id: w.agencyOf.refuge, due_on: '2099-01-01' }) });
+    assert.equal(act.status, 201, act.body);
+    w.ACT = JSON.parse(act.body).id;
     if (pageRows.length)
       for (const col of COLS)
         if (CALLERS[col]) sessions[col] = await f.browserLogin(CALLERS[col], ['coord2', 'prac2'].includes(CALLERS[col]) ? { password: PASSWORD } : {});
@@ -200,7 +231,7 @@ describe('access matrix', { concurrency: false }, () => {
 
   const fill = (path, sit) => path.replace(/\{(\w+)\}/g, (m, k) => {
     const v = { S: sit?.S ?? w.S, S2: sit?.S2 ?? w.S2, MISSING: w.MISSING, P: w.victim, AID: w.AID, AID2: w.AID2,
-      T2: w.T2, SPARE2: w.users.spare2, AGA: w.agA }[k];
+      T2: w.T2, SPARE2: w.users.spare2, AGA: w.agA, ACT: w.ACT, M: w.M }[k];
     if (!v) throw new Error(`no value for ${m}`);
     return v;
   });

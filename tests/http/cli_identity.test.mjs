@@ -506,6 +506,24 @@ describe('administrative command line', () => {
       const infoBefore = JSON.parse((await call(f, coordo, 'GET', `/api/v1/situations/${id}/information`)).body);
       for (const v of ['Carabine dans le garage', 'Arme à feu : risque de mort.', 'Secret médical.'])
         assert.ok(JSON.stringify(infoBefore).includes(v), v);
+      // The safety net: an action's title, its blocked reason and a note.
+      const act = await call(f, coordo, 'POST', `/api/v1/situations/${id}/actions`, { title: 'Demander une ordonnance de protection',
+        phase: 'protective_orders', protects: 'v1', owner_agency_id: users.refuge.agency_id, due_on: '2099-01-01' });
+      assert.equal(act.status, 201, act.body);
+      const blocked = await call(f, coordo, 'PATCH', `/api/v1/actions/${JSON.parse(act.body).id}`,
+        { status: 'blocked', reason: 'Audience reportée.', note: 'Appel au greffe.', version: 1 });
+      assert.equal(blocked.status, 200, blocked.body);
+      const netBefore = JSON.parse((await call(f, coordo, 'GET', `/api/v1/situations/${id}/actions`)).body);
+      // A meeting: its place, and minutes with decisions.
+      const mt = await call(f, coordo, 'POST', '/api/v1/meetings', { kind: 'urgent', starts_at: '2031-01-15T14:00:00Z',
+        place: 'Salle 4, 12 rue Cachée', invited: [users.dpj.agency_id] });
+      assert.equal(mt.status, 201, mt.body);
+      const mid = JSON.parse(mt.body).id;
+      assert.equal((await call(f, coordo, 'POST', `/api/v1/meetings/${mid}/agenda`, { situation_id: id })).status, 201);
+      const mn = await call(f, coordo, 'POST', `/api/v1/meetings/${mid}/minutes`, { situation_id: id,
+        text: 'Plan de sécurité revu.', decisions: 'Accompagnement au tribunal.' });
+      assert.equal(mn.status, 201, mn.body);
+      const meetingBefore = JSON.parse((await call(f, coordo, 'GET', `/api/v1/meetings/${mid}`)).body);
       const before = JSON.parse((await call(f, coordo, 'GET', `/api/v1/situations/${id}`)).body);
       const beforeOther = JSON.parse((await call(f, coordo, 'GET', `/api/v1/situations/${otherId}`)).body);
       assert.equal(before.persons.find((p) => p.ref === 'v1').safe_address, victim.safe_address);
@@ -572,6 +590,10 @@ describe('administrative command line', () => {
       assert.deepEqual(JSON.parse((await call(g, coordo2, 'GET', `/api/v1/situations/${otherId}`)).body), beforeOther);
       assert.deepEqual(JSON.parse((await call(g, coordo2, 'GET', `/api/v1/situations/${id}/information`)).body), infoBefore,
         'shared information, its justification and the reason for withholding: all read back');
+      assert.deepEqual(JSON.parse((await call(g, coordo2, 'GET', `/api/v1/situations/${id}/actions`)).body).safety_net,
+        netBefore.safety_net, 'action titles, blocked reasons and notes: all read back');
+      assert.deepEqual(JSON.parse((await call(g, coordo2, 'GET', `/api/v1/meetings/${mid}`)).body), meetingBefore,
+        'the meeting place, minutes and decisions: all read back');
       // The same victim and perpetrator, written differently: still a repeat.
       const again = await call(g, await g.login('refuge'), 'POST', '/api/v1/referrals', referral([
         { ...victim, given_name: 'JEANNE', family_name: 'lavoie' }, { ...perp, given_name: 'Jéan' }]));

@@ -14,6 +14,8 @@
 //   S2 referred by "refuge", consent "not to police"; the coordinator adds
 //      police on the basis of consent. Refuge shares one item under consent
 //      (so not for police) and one under the safety exception (police too).
+//   M  an urgent meeting of T1: dpj invited, S on the agenda; S3 a third
+//      situation of refuge for the agenda route.
 import { randomInt } from 'node:crypto';
 import { request } from './filet.mjs';
 
@@ -114,5 +116,15 @@ export async function buildWorld(f) {
   const victim = view.persons.find((p) => p.ref === 'v1').id;
   const victim2 = view2.persons.find((p) => p.ref === 'v1').id;
 
-  return { tok, T1, T2, agT2, agA, agB, users, agencyOf, S, S2, items, AID, AID2, victim, victim2, MISSING: randomId() };
+  // A meeting M of T1, urgent, with dpj invited and S on its agenda; S3, a
+  // third situation of refuge, waits to be put on the agenda.
+  const M = (await call('coordo', 'POST', '/api/v1/meetings', { kind: 'urgent', starts_at: '2031-01-15T14:00:00Z',
+    invited: [agencyOf.dpj] }, 201)).id;
+  await call('coordo', 'POST', `/api/v1/meetings/${M}/agenda`, { situation_id: S }, 201);
+  const S3 = (await call('refuge', 'POST', '/api/v1/referrals', {
+    summary: 'Situation matrice S3', consent: { status: 'given' }, perpetrator_unknown: true,
+    persons: [{ role: 'victim', given_name: 'Victime', family_name: 'Matrice S3' }] }, 201)).situation_id;
+
+  return { tok, T1, T2, agT2, agA, agB, users, agencyOf, S, S2, S3, M, items, AID, AID2, victim, victim2,
+    MISSING: randomId() };
 }

@@ -22,7 +22,7 @@ static actor mk(const char *role, const char *territory)
 static void test_anonymous_denied_everything(void **state)
 {
     actor anon = {0};
-    for (int o = OBJ_SELF; o <= OBJ_REGISTER; o++)
+    for (int o = OBJ_SELF; o <= OBJ_ATTENDANCE; o++)
         for (int v = VERB_READ; v <= VERB_DECIDE; v++) {
             policy_target t = {.type = (policy_object)o, .owner_user_id = NULL, .territory_id = "t1", .participates = 1};
             assert_int_equal(policy_check(&anon, (policy_verb)v, &t), 0);
@@ -68,6 +68,13 @@ static const row table[] = {
     {OBJ_REGISTER, VERB_EXPORT, 0, "t1", {0, 1, 0, 0, 1}, "register export"},
     {OBJ_REGISTER, VERB_LIST, 0, "t2", {0, 0, 0, 0, 1}, "register, other territory (auditor: own scope)"},
     {OBJ_REGISTER, VERB_UPDATE, 0, "t1", {0, 0, 0, 0, 0}, "register update: nobody"},
+    {OBJ_MEETING, VERB_LIST, 0, "t1", {0, 1, 1, 1, 0}, "meeting list (filtered by the store)"},
+    {OBJ_MEETING, VERB_CREATE, 0, "t1", {0, 1, 0, 0, 0}, "convene a meeting, own territory"},
+    {OBJ_MEETING, VERB_CREATE, 0, "t2", {0, 0, 0, 0, 0}, "convene a meeting, other territory"},
+    {OBJ_MEETING, VERB_READ, 0, "t1", {0, 1, 0, 0, 0}, "meeting, not invited"},
+    {OBJ_MEETING, VERB_READ, 0, "t2", {0, 0, 0, 0, 0}, "meeting of another territory, not invited"},
+    {OBJ_MEETING, VERB_DECIDE, 0, "t1", {0, 1, 0, 0, 0}, "agenda, invitations, minutes"},
+    {OBJ_MEETING, VERB_DELETE, 0, "t1", {0, 0, 0, 0, 0}, "meeting delete: nobody"},
     {OBJ_SITUATION, VERB_READ, 1, "t1", {0, 1, 1, 1, 0}, "situation, participating"},
     {OBJ_SITUATION, VERB_READ, 0, "t1", {0, 1, 0, 0, 0}, "situation, not participating"},
     {OBJ_SITUATION, VERB_READ, 0, "t2", {0, 0, 0, 0, 0}, "situation, other territory"},
@@ -149,6 +156,90 @@ static void test_vocabularies(void **state)
     assert_false(policy_sector_valid("Police"));
 }
 
+/* Actions: whoever sees the situation reads and creates them; only the
+ * owner agency (taking part) and the coordinator update one. */
+static void test_actions(void **state)
+{
+    actor owner = {.user_id = "u", .agency_id = "pol", .territory_id = "t1", .role = "representative", .sector = "police"};
+    actor other = {.user_id = "s", .agency_id = "she", .territory_id = "t1", .role = "practitioner", .sector = "shelter"};
+    actor coord = {.user_id = "c", .agency_id = "csvc", .territory_id = "t1", .role = "coordinator", .sector = "victim_support"};
+    actor coord2 = {.user_id = "c2", .agency_id = "x", .territory_id = "t2", .role = "coordinator", .sector = "victim_support"};
+    actor admin = {.user_id = "a", .agency_id = "pol", .territory_id = "t1", .role = "admin", .sector = "police"};
+    actor auditor = {.user_id = "b", .agency_id = "pol", .territory_id = "t1", .role = "auditor", .sector = "police"};
+    policy_target t = {.type = OBJ_ACTION, .territory_id = "t1", .participates = 1, .owner_agency_id = "pol"};
+    for (int v = VERB_READ; v <= VERB_CREATE; v++) {
+        assert_int_equal(policy_check(&owner, (policy_verb)v, &t), 1);
+        assert_int_equal(policy_check(&other, (policy_verb)v, &t), 1);
+        assert_int_equal(policy_check(&coord, (policy_verb)v, &t), 1);
+    }
+    assert_int_equal(policy_check(&owner, VERB_UPDATE, &t), 1);
+    assert_int_equal(policy_check(&other, VERB_UPDATE, &t), 0);   /* a participant, not the owner */
+    assert_int_equal(policy_check(&coord, VERB_UPDATE, &t), 1);
+    assert_int_equal(policy_check(&coord2, VERB_UPDATE, &t), 0);  /* another territory's coordinator */
+    assert_int_equal(policy_check(&admin, VERB_UPDATE, &t), 0);   /* admins see no situation content */
+    assert_int_equal(policy_check(&auditor, VERB_READ, &t), 0);
+    for (int v = VERB_DELETE; v <= VERB_DECIDE; v++)
+        assert_int_equal(policy_check(&owner, (policy_verb)v, &t), 0);
+    /* The owner agency no longer taking part: no update, no read. */
+    policy_target gone = t;
+    gone.participates = 0;
+    assert_int_equal(policy_check(&owner, VERB_UPDATE, &gone), 0);
+    assert_int_equal(policy_check(&owner, VERB_READ, &gone), 0);
+    assert_int_equal(policy_check(&coord, VERB_UPDATE, &gone), 1);
+    /* Exclusion by name beats ownership and the coordinator's role. */
+    policy_target excl = t;
+    excl.excluded = 1;
+    assert_int_equal(policy_check(&owner, VERB_UPDATE, &excl), 0);
+    assert_int_equal(policy_check(&coord, VERB_READ, &excl), 0);
+    /* No owner recorded: nobody but the coordinator updates. */
+    policy_target none = t;
+    none.owner_agency_id = NULL;
+    assert_int_equal(policy_check(&owner, VERB_UPDATE, &none), 0);
+    assert_int_equal(policy_check(&coord, VERB_UPDATE, &none), 1);
+}
+
+/* Meetings: the territory's coordinators convene and run them; the invited
+ * agencies see them; attendance is recorded by the coordinator or by a
+ * representative of the agency itself, when it is invited. */
+static void test_meetings(void **state)
+{
+    actor rep = {.user_id = "u", .agency_id = "pol", .territory_id = "t1", .role = "representative", .sector = "police"};
+    actor prac = {.user_id = "s", .agency_id = "she", .territory_id = "t1", .role = "practitioner", .sector = "shelter"};
+    actor coord = {.user_id = "c", .agency_id = "csvc", .territory_id = "t1", .role = "coordinator", .sector = "victim_support"};
+    actor coord2 = {.user_id = "c2", .agency_id = "x", .territory_id = "t2", .role = "coordinator", .sector = "victim_support"};
+    actor admin = {.user_id = "a", .agency_id = "pol", .territory_id = "t1", .role = "admin", .sector = "police"};
+    policy_target invited = {.type = OBJ_MEETING, .territory_id = "t1", .invited = 1};
+    policy_target not_invited = {.type = OBJ_MEETING, .territory_id = "t1"};
+    assert_int_equal(policy_check(&rep, VERB_READ, &invited), 1);
+    assert_int_equal(policy_check(&prac, VERB_READ, &invited), 1);
+    assert_int_equal(policy_check(&rep, VERB_READ, &not_invited), 0);
+    assert_int_equal(policy_check(&coord, VERB_READ, &not_invited), 1);
+    assert_int_equal(policy_check(&coord2, VERB_READ, &not_invited), 0);
+    assert_int_equal(policy_check(&coord2, VERB_READ, &invited), 1);  /* invited from elsewhere */
+    assert_int_equal(policy_check(&admin, VERB_READ, &invited), 0);   /* no cell role */
+    for (int v = VERB_CREATE; v <= VERB_DECIDE; v++) {
+        assert_int_equal(policy_check(&rep, (policy_verb)v, &invited), 0);
+        assert_int_equal(policy_check(&coord2, (policy_verb)v, &invited), 0);
+    }
+    assert_int_equal(policy_check(&coord, VERB_DECIDE, &invited), 1);
+
+    policy_target own = {.type = OBJ_ATTENDANCE, .territory_id = "t1", .invited = 1, .agency_id = "pol"};
+    policy_target other = own;
+    other.agency_id = "she";
+    policy_target uninvited = own;
+    uninvited.invited = 0;
+    assert_int_equal(policy_check(&rep, VERB_CREATE, &own), 1);
+    assert_int_equal(policy_check(&rep, VERB_CREATE, &other), 0);     /* another agency's presence */
+    assert_int_equal(policy_check(&rep, VERB_CREATE, &uninvited), 0);
+    assert_int_equal(policy_check(&rep, VERB_UPDATE, &own), 0);
+    policy_target prac_own = own;
+    prac_own.agency_id = "she";
+    assert_int_equal(policy_check(&prac, VERB_CREATE, &prac_own), 0); /* representatives only */
+    assert_int_equal(policy_check(&coord, VERB_CREATE, &other), 1);
+    assert_int_equal(policy_check(&coord2, VERB_CREATE, &other), 0);
+    assert_int_equal(policy_check(&admin, VERB_CREATE, &own), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -159,6 +250,8 @@ int main(void)
         cmocka_unit_test(test_items),
         cmocka_unit_test(test_coordinates),
         cmocka_unit_test(test_vocabularies),
+        cmocka_unit_test(test_actions),
+        cmocka_unit_test(test_meetings),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
