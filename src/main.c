@@ -25,6 +25,7 @@ static const struct {
     {"backup", cmd_backup, "copy the live database to a file"},
     {"restore", cmd_restore, "check a backup and put it in place"},
     {"instrument", cmd_instrument, "check an instrument definition, list the instruments"},
+    {"alerts", cmd_alerts, "compute and store the alerts due now (for cron)"},
     {"routes", cmd_routes, "list the HTTP routes"},
     {"version", cmd_version, "print the version"},
 };

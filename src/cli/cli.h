@@ -14,6 +14,8 @@ int cmd_restore(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 int cmd_routes(int argc, char **argv);
 int cmd_instrument(int argc, char **argv);
+/* cli_alerts.c: alerts run (cron) */
+int cmd_alerts(int argc, char **argv);
 /* cli_identity.c: administration by script, audit verification, rotation */
 int cmd_territory(int argc, char **argv);
 int cmd_agency(int argc, char **argv);

@@ -81,6 +81,7 @@ const route app_routes[] = {
     {"POST", "/api/v1/situations/{id}/assessments/{aid}/approve", (void *)api_assessment_approve, 0},
     {"POST", "/api/v1/situations/{id}/triage", (void *)api_triage, 0},
     {"POST", "/api/v1/situations/{id}/close", (void *)api_situation_close, 0},
+    {"PATCH", "/api/v1/situations/{id}/review", (void *)api_situation_review, 0},
     {"GET", "/api/v1/triage", (void *)api_triage_queue, 0},
     {"GET", "/api/v1/alerts", (void *)api_alerts, 0},
 

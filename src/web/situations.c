@@ -19,6 +19,7 @@
 #include "lib/id.h"
 #include "lib/log.h"
 #include "sec/fieldcrypt.h"
+#include "store/alerts.h"
 #include "store/sharing.h"
 #include "store/situations.h"
 #include "web/auth.h"
@@ -705,6 +706,9 @@ json_t *situation_view(req *r, const char *id, int *status)
                                                         "transfer_note", t ? json_string(t) : json_null()));
         }
     }
+    char review_on[11];
+    if (store_situation_review_get(c, id, review_on) == STORE_OK)
+        json_object_set_new(o, "review_on", review_on[0] ? json_string(review_on) : json_null());
     json_object_set_new(o, "history", history);
     json_t *info = information_view(r, id);
     if (!info) {
@@ -1154,29 +1158,48 @@ int api_triage_queue(req *r)
 typedef struct alerts_ctx {
     req *r;
     json_t *list;
-    long target_urgent_minutes;
+    int coordinator;
 } alerts_ctx;
+
+/* The kinds computed on the fly (alerts run stores them too, for the
+ * record: the API shows the live computation, not the stored copy). */
+static int computed_kind(const char *kind)
+{
+    static const char *const kinds[] = {"action_overdue", "protective_order_expiring", "review_due",
+                                        "urgent_waiting", NULL};
+    for (size_t i = 0; kinds[i]; i++)
+        if (strcmp(kind, kinds[i]) == 0)
+            return 1;
+    return 0;
+}
 
 static int stored_alert_cb(void *ctx, const store_alert *al)
 {
     alerts_ctx *x = ctx;
+    if (computed_kind(al->kind))
+        return 0;
     json_array_append_new(x->list, json_pack("{s:s,s:s,s:s,s:s}", "id", al->id, "kind", al->kind,
                                              "situation_id", al->situation_id, "since", al->created_at));
     return 0;
 }
 
-/* Computed: a situation routed to the urgent cell and waiting longer than
- * the territory's target (no meeting can hold it yet). */
-static int urgent_cb(void *ctx, const store_situation *s)
+/* Computed: overdue actions (owner agency and coordinators), protective
+ * orders expiring within 14 days (sharing agency and coordinators), review
+ * dates reached and urgent referrals on no meeting within the target
+ * (coordinators). A non-coordinator is told only about situations the
+ * policy lets them see. */
+static int computed_alert_cb(void *ctx, const store_computed_alert *al)
 {
     alerts_ctx *x = ctx;
-    if (!s->triage_route || strcmp(s->triage_route, "urgent_cell") != 0 || strcmp(s->status, "closed") == 0 ||
-        strcmp(s->territory_id, x->r->agency.territory_id) != 0)
-        return 0;
-    if (minutes_since(s->triaged_at) > x->target_urgent_minutes)
-        json_array_append_new(x->list, json_pack("{s:s,s:s,s:s,s:s}", "id", arena_printf(x->r->a, "urgent:%s", s->id),
-                                                 "kind", "urgent_waiting", "situation_id", s->id, "since",
-                                                 s->triaged_at));
+    req *r = x->r;
+    if (!x->coordinator) {
+        store_situation_access acc;
+        if (!al->agency_id[0] || strcmp(al->agency_id, r->user.agency_id) != 0 ||
+            !situation_allowed(r, al->situation_id, VERB_READ, &acc))
+            return 0;
+    }
+    json_array_append_new(x->list, json_pack("{s:s,s:s,s:s,s:s}", "id", al->key, "kind", al->kind,
+                                             "situation_id", al->situation_id, "since", al->since));
     return 0;
 }
 
@@ -1184,26 +1207,67 @@ int api_alerts(req *r)
 {
     alerts_ctx x = {.r = r, .list = json_array()};
     policy_target t = {.type = OBJ_TRIAGE, .territory_id = r->agency.territory_id};
-    /* Only the territory's coordinators get these alerts; anyone else gets
-     * their own (none yet), never someone else's. */
-    if (policy_check(&r->who, VERB_LIST, &t)) {
-        store_territory_settings ts;
-        char now[11];
-        req_today(now);
-        store_conn *c = req_db(r);
-        if (store_territory_settings_get(c, r->agency.territory_id, &ts) != STORE_OK ||
-            store_alerts_open_each(c, r->agency.territory_id, stored_alert_cb, &x) != STORE_OK) {
-            json_decref(x.list);
-            return -1;
-        }
-        x.target_urgent_minutes = ts.target_hours[0] * 60;
-        if (store_situations_visible_each(c, r->a, r->agency.territory_id, 1, r->user.agency_id, r->user.id, now,
-                                          urgent_cb, &x) != STORE_OK) {
-            json_decref(x.list);
-            return -1;
-        }
+    char today[11], now[32];
+    req_today(today);
+    time_rfc3339(clock_now(), now, sizeof(now));
+    store_conn *c = req_db(r);
+    /* The stored alerts go to the territory's coordinators only; anyone
+     * else gets the computed ones about what they own and may see. */
+    x.coordinator = policy_check(&r->who, VERB_LIST, &t);
+    if (x.coordinator && store_alerts_open_each(c, r->agency.territory_id, stored_alert_cb, &x) != STORE_OK) {
+        json_decref(x.list);
+        return -1;
+    }
+    if (store_alerts_computed_each(c, x.coordinator ? r->agency.territory_id : NULL, today, now,
+                                   computed_alert_cb, &x) != STORE_OK) {
+        json_decref(x.list);
+        return -1;
     }
     return resp_json(r, 200, json_pack("{s:o}", "alerts", x.list));
+}
+
+/* PATCH /api/v1/situations/{id}/review {review_on: "YYYY-MM-DD" | null, version}
+ * The coordinator sets the date of the next review. */
+int api_situation_review(req *r)
+{
+    static const char *const allowed[] = {"review_on", "version", NULL};
+    const char *sid = req_param(r, 0), *unknown = NULL;
+    store_situation_access acc;
+    json_t *b = NULL;
+    if (!situation_gate(r, sid, VERB_DECIDE, &acc))
+        return 0;
+    if (json_body(r, &b) != 0)
+        return 0;
+    if (json_body_check_keys(b, allowed, &unknown) != 0 || !json_is_integer(json_object_get(b, "version"))) {
+        json_decref(b);
+        return resp_error(r, 400, "unknown_field", N_("The request could not be understood."));
+    }
+    json_t *rv = json_object_get(b, "review_on");
+    const char *review_on = json_is_string(rv) ? arena_strdup(r->a, json_string_value(rv)) : NULL;
+    long long version = json_integer_value(json_object_get(b, "version"));
+    int bad = !(json_is_null(rv) || (review_on && date_parse(review_on, NULL, NULL, NULL) == 0));
+    json_decref(b);
+    if (bad)
+        return resp_json(r, 422, json_pack("{s:{s:s,s:s,s:s}}", "error", "code", "invalid", "field", "review_on",
+                                           "message", req_tr(r, N_("Give the review date as YYYY-MM-DD."))));
+    store_conn *c = req_db(r);
+    if (store_write_begin(c) != STORE_OK)
+        return -1;
+    audit_event e;
+    auth_event(r, &e, "update", "situation", sid, "review_on");
+    int rc = store_situation_review_set(c, sid, version, review_on);
+    if (rc == STORE_OK)
+        rc = audit_append(c, app_keys(r->app), &e);
+    if (rc != STORE_OK || store_write_commit(c) != STORE_OK) {
+        store_write_rollback(c);
+        if (rc == STORE_CONFLICT)
+            return resp_error(r, 409, "stale_version",
+                              N_("Someone changed this situation since you opened it. Reload it and try again."));
+        return -1;
+    }
+    return resp_json(r, 200, json_pack("{s:s,s:o,s:I}", "id", sid, "review_on",
+                                       review_on ? json_string(review_on) : json_null(), "version",
+                                       (json_int_t)(version + 1)));
 }
 
 /* --- closure --- */

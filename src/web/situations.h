@@ -20,6 +20,7 @@ int api_situation(req *r);
 int api_triage(req *r);
 int api_triage_queue(req *r);
 int api_alerts(req *r);
+int api_situation_review(req *r);
 int api_situation_close(req *r);
 int api_instruments(req *r);
 int api_instrument(req *r);

@@ -63,6 +63,8 @@ const API = [
   // The coordinator's close uses a stale version (409): the gate is what is
   // tested here, and S must stay open for the other rows.
   ['POST /api/v1/situations/{S}/close',                            '403 403 404 404 404 409 404 404 404 404 401'],
+  // the review date: a stale version too (409), so S keeps no review date.
+  ['PATCH /api/v1/situations/{S}/review',                          '403 403 404 404 404 409 404 404 404 404 401'],
   ['POST /api/v1/situations/{S}/assessments/{AID}/approve',        '403 403 404 404 404 200 404 404 404 404 401'],
   ['POST /api/v1/situations/{S}/participants',                     '403 403 404 404 404 201 404 404 404 404 401'],
   ['PATCH /api/v1/situations/{S}/participants/{AGA}',              '403 403 404 404 404 200 404 404 404 404 401'],
@@ -113,6 +115,7 @@ const BODIES = {
     basis: 'safety_exception', justification: 'Risque sérieux et imminent.' }),
   'POST /api/v1/situations/{S}/triage': (w, col) => ({ route: 'urgent_cell', reason: `Décision de ${col}` }),
   'POST /api/v1/situations/{S}/close': () => ({ reason: 'risk_reduced', version: 0 }),
+  'PATCH /api/v1/situations/{S}/review': () => ({ review_on: '2099-12-31', version: 0 }),
   'POST /api/v1/situations/{S}/participants': (w) => ({ agency_id: w.agB, basis: 'safety_exception', justification: 'Logement à trouver.' }),
   'PATCH /api/v1/situations/{S}/participants/{AGA}': () => ({ ends_on: '2099-12-31' }),
   'POST /api/v1/situations/{S}/exclusions': (w) => ({ user_id: w.users.spare, reason: 'Voisin de la personne violente.' }),
