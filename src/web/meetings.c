@@ -342,9 +342,10 @@ int api_meeting_create(req *r)
     snprintf(m.starts_at, sizeof(m.starts_at), "%s", starts);
     m.quorum = q ? (int)json_integer_value(q) : 3;
     memcpy(m.created_by, r->user.id, sizeof(m.created_by));
-    m.place_enc = place && *place ? req_encrypt(r, arena_printf(r->a, "meetings.place:%s", m.id), place) : NULL;
+    int has_place = place && *place; /* place lives in b, released next */
+    m.place_enc = has_place ? req_encrypt(r, arena_printf(r->a, "meetings.place:%s", m.id), place) : NULL;
     json_decref(b);
-    if ((place && *place && !m.place_enc) || store_write_begin(c) != STORE_OK) {
+    if ((has_place && !m.place_enc) || store_write_begin(c) != STORE_OK) {
         json_decref(agencies);
         return -1;
     }
