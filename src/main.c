@@ -24,6 +24,7 @@ static const struct {
     {"rekey", cmd_rekey, "key rotation: re-encrypt and re-seal under the new key"},
     {"backup", cmd_backup, "copy the live database to a file"},
     {"restore", cmd_restore, "check a backup and put it in place"},
+    {"retention", cmd_retention, "delete closed situations past their retention period"},
     {"instrument", cmd_instrument, "check an instrument definition, list the instruments"},
     {"alerts", cmd_alerts, "compute and store the alerts due now (for cron)"},
     {"routes", cmd_routes, "list the HTTP routes"},

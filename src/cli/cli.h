@@ -23,5 +23,7 @@ int cmd_user(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_key(int argc, char **argv);
 int cmd_rekey(int argc, char **argv);
+/* cli_retention.c: purging closed situations past their retention period */
+int cmd_retention(int argc, char **argv);
 
 #endif
