@@ -5,11 +5,13 @@
  * asks the access policy about the object itself.
  */
 #include "web/account.h"
+#include "web/action_pages.h"
 #include "web/actions.h"
 #include "web/admin.h"
 #include "web/auditor.h"
 #include "web/auth.h"
 #include "web/http.h"
+#include "web/meeting_pages.h"
 #include "web/meetings.h"
 #include "web/pages.h"
 #include "web/situation_pages.h"
@@ -138,5 +140,24 @@ const route app_routes[] = {
     {"PATCH", "/api/v1/actions/{id}", (void *)api_action_update, 0},
     {"GET", "/api/v1/actions", (void *)api_actions_mine, 0},
     {"GET", "/api/v1/suggested-actions", (void *)api_suggested_actions, 0},
+
+    /* safety-net pages (action_pages.c): the section of the situation page
+     * and its forms, each agency's own list; the API's handlers ask the
+     * policy (OBJ_ACTION) */
+    {"POST", "/situations/{id}/actions", (void *)page_action_create, 0},
+    {"POST", "/situations/{id}/actions/{aid}", (void *)page_action_update, 0},
+    {"GET", "/actions", (void *)page_actions_mine, 0},
+
+    /* meeting pages (meeting_pages.c): the list and the coordinator's form
+     * to convene, the meeting with attendance and agenda, the meeting
+     * screen with minutes typed live; each runs the API handler first, so
+     * the policy and the rules are the API's */
+    {"GET", "/meetings", (void *)page_meetings, 0},
+    {"POST", "/meetings", (void *)page_meeting_create, 0},
+    {"GET", "/meetings/{id}", (void *)page_meeting, 0},
+    {"POST", "/meetings/{id}/attendance", (void *)page_meeting_attendance, 0},
+    {"POST", "/meetings/{id}/agenda", (void *)page_meeting_agenda, 0},
+    {"GET", "/meetings/{id}/screen", (void *)page_meeting_screen, 0},
+    {"POST", "/meetings/{id}/minutes", (void *)page_meeting_minutes, 0},
 };
 const size_t app_routes_count = sizeof(app_routes) / sizeof(app_routes[0]);

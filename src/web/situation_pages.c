@@ -40,6 +40,7 @@
 #include "lib/log.h"
 #include "store/sharing.h"
 #include "store/situations.h"
+#include "web/action_pages.h"
 #include "web/auth.h"
 #include "web/sharing.h"
 #include "web/situations.h"
@@ -1354,7 +1355,7 @@ static int situation_page(req *r, const char *id, const page_state *ps)
         set_text(tri, "at_text", date_text(r, json_get_str(tri, "at")));
     }
     json_t *d = json_pack("{s:o,s:b,s:s}", "sit", sit, "decider", decider, "sid", id);
-    if (sharing_for_page(r, d, sit, decider, ps) != 0) {
+    if (sharing_for_page(r, d, sit, decider, ps) != 0 || action_pages_section(r, d, id) != 0) {
         json_decref(d);
         return -1;
     }

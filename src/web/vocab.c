@@ -112,3 +112,42 @@ const char *vocab_relationship(const char *id)
 {
     return lookup(relationships, sizeof(relationships) / sizeof(relationships[0]), id);
 }
+
+/* --- meeting kinds (meeting_pages.c) --- */
+
+static const pair meeting_kinds[] = {
+    {"urgent", N_("Urgent cell meeting")},
+    {"scheduled", N_("Scheduled conference")},
+    {"clinical", N_("Clinical concertation")},
+};
+
+const char *vocab_meeting_kind(const char *id)
+{
+    return lookup(meeting_kinds, sizeof(meeting_kinds) / sizeof(meeting_kinds[0]), id);
+}
+
+/* The safety net (actions.c): the phases of an action and its statuses. */
+static const pair phases[] = {
+    {"first_contact_safety", N_("First contact and immediate safety")},
+    {"risk_assessment_safety_plan", N_("Risk assessment and safety plan")},
+    {"protective_orders", N_("Protective orders")},
+    {"child_protection", N_("Child protection")},
+    {"perpetrator_monitoring", N_("Monitoring of the person who uses violence")},
+    {"relocation", N_("Relocation")},
+    {"long_term_recovery", N_("Long-term recovery")},
+};
+
+static const pair action_statuses[] = {
+    {"planned", N_("Planned")},       {"in_progress", N_("In progress")}, {"done", N_("Done")},
+    {"cancelled", N_("Cancelled")},   {"blocked", N_("Blocked")},
+};
+
+const char *vocab_phase(const char *id)
+{
+    return lookup(phases, sizeof(phases) / sizeof(phases[0]), id);
+}
+
+const char *vocab_action_status(const char *id)
+{
+    return lookup(action_statuses, sizeof(action_statuses) / sizeof(action_statuses[0]), id);
+}

@@ -13,5 +13,8 @@ const char *vocab_category(const char *id);     /* information items */
 const char *vocab_basis(const char *id);        /* legal bases, "referrer", "none" */
 const char *vocab_close_reason(const char *id); /* closing a situation */
 const char *vocab_relationship(const char *id); /* between two persons */
+const char *vocab_phase(const char *id);         /* phases of a safety-net action */
+const char *vocab_action_status(const char *id); /* statuses of an action */
+const char *vocab_meeting_kind(const char *id); /* urgent, scheduled, clinical */
 
 #endif

@@ -161,6 +161,21 @@ const PAGES = [
   // A stale version (409) brings the coordinator's page back; S stays open.
   ['POST /situations/{S}/close',                                   '403 403 404 404 404 409 404 404 404 404 303', { mayReveal: ['addrS', 'phoneS', 'consentS', 'sensS'] }],
   ['GET /disclosures',                                             '403 403 403 403 403 200 200 403 403 200 303', { trail: true }],
+  // safety-net pages (action_pages.c): ACT is owned by refuge; the API rows
+  // above moved it to version 3 (refuge, then coordo)
+  ['POST /situations/{S}/actions',                                 '303 303 404 404 404 303 404 404 404 404 303', { to: '/situations/{S}?action_added=1' }],
+  ['POST /situations/{S}/actions/{ACT}',                           '303 403 404 404 404 303 404 404 404 404 303', { to: '/situations/{S}?action_updated=1' }],
+  ['GET /actions',                                                 '200 200 200 200 200 200 200 200 200 200 303'],
+  // meeting pages: M (urgent, dpj invited, S and S3 on the agenda); the form
+  // convenes in the caller's own territory, so coord2 may too. S3 is on the
+  // agenda already (the API row), so the coordinator's form gets 409.
+  ['GET /meetings',                                                '200 200 200 200 200 200 200 200 403 403 303'],
+  ['POST /meetings',                                               '403 403 403 403 403 303 303 403 403 403 303', { to: '/meetings/' }],
+  ['GET /meetings/{M}',                                            '404 200 404 404 404 200 404 404 404 404 303'],
+  ['POST /meetings/{M}/attendance',                                '404 303 404 404 404 303 404 404 404 404 303', { to: '/meetings/{M}?present=1' }],
+  ['POST /meetings/{M}/agenda',                                    '404 403 404 404 404 409 404 404 404 404 303'],
+  ['GET /meetings/{M}/screen',                                     '404 200 404 404 404 200 404 404 404 404 303', { mayReveal: ['consentS', 'sensS'] }],
+  ['POST /meetings/{M}/minutes',                                   '404 403 404 404 404 303 404 404 404 404 303', { to: '/meetings/{M}/screen?item=' }],
 ];
 const FORMS = {
   'POST /situations/{S}/assess': () => ({ instrument: 'dash-24-structure', instrument_version: '1' }),
@@ -172,6 +187,15 @@ const FORMS = {
   'POST /situations/{S}/exclusions': (w) => ({ user_id: w.users.spare2, reason: 'Collègue de la personne violente.' }),
   'POST /situations/{S}/persons/{P}/contact-visibility': (w) => ({ agency: w.agencyOf.refuge }),
   'POST /situations/{S}/close': () => ({ reason: 'risk_reduced', version: '0' }),
+  'POST /situations/{S}/actions': (w, col) => ({ title: `Action de ${col} (page)`, phase: 'first_contact_safety',
+    protects: w.victim, owner_agency_id: w.agencyOf.refuge }),
+  'POST /situations/{S}/actions/{ACT}': (w, col) => ({ status: 'in_progress', note: `Suivi de ${col} (page)`,
+    version: col === 'coord' ? '4' : '3' }),
+  'POST /meetings': () => ({ kind: 'scheduled', starts_at: '2031-02-01T13:00', place: 'Salle du conseil' }),
+  'POST /meetings/{M}/attendance': (w) => ({ agency_id: w.agencyOf.dpj, undertaking_accepted: '1' }),
+  'POST /meetings/{M}/agenda': (w) => ({ situation_id: w.S3 }),
+  'POST /meetings/{M}/minutes': (w, col) => ({ situation_id: w.S, item: '1', version: '1', text: `Compte rendu de ${col} (page)`,
+    decisions: 'Suivi.' }),
 };
 
 // --- sensitive values: who reads them in the situation ----------------------

@@ -113,3 +113,23 @@
   var summary = document.querySelector('.error-summary[tabindex="-1"]');
   if (summary && typeof summary.focus === 'function') summary.focus();
 })();
+
+/* 5. The meeting screen's timer: a countdown to the target end of the
+ *    situation (without JavaScript the start and target end are shown). */
+(function () {
+  var timer = document.querySelector('[data-timer-end]');
+  if (!timer) return;
+  var end = Date.parse(timer.getAttribute('data-timer-end'));
+  var out = timer.querySelector('[data-countdown]');
+  if (!out || isNaN(end)) return;
+  out.parentNode.hidden = false;
+  function pad(n) { return (n < 10 ? '0' : '') + n; }
+  function tick() {
+    var left = Math.round((end - Date.now()) / 1000), neg = left < 0;
+    if (neg) left = -left;
+    out.textContent = (neg ? '-' : '') + pad(Math.floor(left / 60)) + ':' + pad(left % 60);
+    timer.classList.toggle('overtime', neg);
+  }
+  tick();
+  setInterval(tick, 1000);
+})();
