@@ -3,6 +3,8 @@
  */
 #include "cli/cli_common.h"
 
+#include "store/store.h"
+
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -139,4 +141,14 @@ int cli_fail(const cli_opts *o, const char *fmt, ...)
         cli_print_json(json_pack("{s:s}", "error", msg));
     fprintf(stderr, "filet: %s\n", msg);
     return 1;
+}
+
+const char *cli_store_msg(int rc)
+{
+    switch (rc) {
+    case STORE_BUSY: return "the database is busy, try again";
+    case STORE_NOTFOUND: return "not found";
+    case STORE_CONFLICT: return "conflicting change";
+    default: return "database error";
+    }
 }

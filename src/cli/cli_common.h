@@ -34,6 +34,8 @@ typedef struct cli_opts {
 /* Parses argv (argv[0] is the subcommand). Reads --config first, then the
  * other flags over it. Prints its own error and sets o->bad on failure. */
 void cli_parse(int argc, char **argv, cli_opts *o);
+/* A STORE_* error code in words, for messages. */
+const char *cli_store_msg(int rc);
 /* Prints obj as one line of JSON on stdout and releases it. */
 void cli_print_json(json_t *obj);
 /* Prints "filet: <msg>" on stderr, or {"error": msg} on stdout with --json. */

@@ -65,16 +65,6 @@ static int usage_fail(const cli_opts *o, const char *cmd, const char *what)
     return 2;
 }
 
-static const char *store_msg(int rc)
-{
-    switch (rc) {
-    case STORE_BUSY: return "the database is busy, try again";
-    case STORE_NOTFOUND: return "not found";
-    case STORE_CONFLICT: return "conflicting change";
-    default: return "database error";
-    }
-}
-
 /* Rolls back what was not committed, releases everything, wipes the keys. */
 static void ctx_close(cli_ctx *x)
 {
@@ -128,7 +118,7 @@ static int ctx_db(const cli_opts *o, cli_ctx *x)
 static int ctx_write_begin(const cli_opts *o, cli_ctx *x)
 {
     int rc = store_write_begin(x->c);
-    return rc == STORE_OK ? 0 : cli_fail(o, "%s", store_msg(rc));
+    return rc == STORE_OK ? 0 : cli_fail(o, "%s", cli_store_msg(rc));
 }
 
 /* Records a change made from the command line (no user, source "cli"). */
@@ -429,7 +419,7 @@ static int territory_add(int argc, char **argv)
     if (src == STORE_OK)
         src = store_write_commit(x.c);
     if (src != STORE_OK) {
-        cli_fail(&o, "could not add the territory: %s", store_msg(src));
+        cli_fail(&o, "could not add the territory: %s", cli_store_msg(src));
         goto out;
     }
     if (o.json)
@@ -497,7 +487,7 @@ static int agency_add(int argc, char **argv)
     if (src == STORE_OK)
         src = store_write_commit(x.c);
     if (src != STORE_OK) {
-        cli_fail(&o, "could not add the agency: %s", store_msg(src));
+        cli_fail(&o, "could not add the agency: %s", cli_store_msg(src));
         goto out;
     }
     if (o.json)
@@ -577,7 +567,7 @@ static int user_add(int argc, char **argv)
         goto out;
     }
     if (src != STORE_NOTFOUND) {
-        cli_fail(&o, "%s", store_msg(src));
+        cli_fail(&o, "%s", cli_store_msg(src));
         goto out;
     }
     if (read_new_password(&o, uname, pw, sizeof(pw)) != 0)
@@ -621,7 +611,7 @@ static int user_add(int argc, char **argv)
     if (src == STORE_OK)
         src = store_write_commit(x.c);
     if (src != STORE_OK) {
-        cli_fail(&o, "could not add the user: %s", store_msg(src));
+        cli_fail(&o, "could not add the user: %s", cli_store_msg(src));
         goto out;
     }
     if (totp_uri(TOTP_ISSUER, uname, b32, uri, sizeof(uri)) != 0) {
@@ -670,7 +660,7 @@ static int user_cmd_start(user_cmd *uc, int argc, char **argv, int write)
     if (src == STORE_NOTFOUND)
         return cli_fail(&uc->o, "no user named '%s'", uc->uname);
     if (src != STORE_OK)
-        return cli_fail(&uc->o, "%s", store_msg(src));
+        return cli_fail(&uc->o, "%s", cli_store_msg(src));
     return 0;
 }
 
@@ -707,7 +697,7 @@ static int user_set_active(int argc, char **argv, int active)
     if (src == STORE_OK)
         src = store_write_commit(uc.x.c);
     if (src != STORE_OK) {
-        cli_fail(&uc.o, "could not change the user: %s", store_msg(src));
+        cli_fail(&uc.o, "could not change the user: %s", cli_store_msg(src));
         goto out;
     }
     if (uc.o.json)
@@ -766,7 +756,7 @@ static int user_reset_mfa(int argc, char **argv)
     if (src == STORE_OK)
         src = store_write_commit(uc.x.c);
     if (src != STORE_OK) {
-        cli_fail(&uc.o, "could not reset the second factor: %s", store_msg(src));
+        cli_fail(&uc.o, "could not reset the second factor: %s", cli_store_msg(src));
         goto out;
     }
     print_totp(&uc.o, "new second factor for", uc.uname, uc.u.id, b32, uri);
@@ -814,7 +804,7 @@ static int user_passwd(int argc, char **argv)
     if (src == STORE_OK)
         src = store_write_commit(uc.x.c);
     if (src != STORE_OK) {
-        cli_fail(&uc.o, "could not change the password: %s", store_msg(src));
+        cli_fail(&uc.o, "could not change the password: %s", cli_store_msg(src));
         goto out;
     }
     if (uc.o.json)
@@ -866,7 +856,7 @@ static int user_list(int argc, char **argv)
         store_read_end(x.c);
     }
     if (src != STORE_OK) {
-        cli_fail(&o, "could not list the users: %s", store_msg(src));
+        cli_fail(&o, "could not list the users: %s", cli_store_msg(src));
         goto out;
     }
     if (o.json) {
@@ -933,7 +923,7 @@ static int audit_verify_cmd(int argc, char **argv)
         store_read_end(x.c);
     }
     if (src != STORE_OK) {
-        cli_fail(&o, "could not read the audit trail: %s", store_msg(src));
+        cli_fail(&o, "could not read the audit trail: %s", cli_store_msg(src));
         goto out;
     }
     if (!vr.first_bad_seq) {
@@ -1031,7 +1021,7 @@ static int rekey_commit(const cli_opts *o, cli_ctx *x, const rekey_batch *b, con
     if (src == STORE_OK)
         src = store_write_commit(x->c);
     if (src != STORE_OK)
-        return cli_fail(o, "could not commit a re-encrypted batch: %s", store_msg(src));
+        return cli_fail(o, "could not commit a re-encrypted batch: %s", cli_store_msg(src));
     return 0;
 }
 
@@ -1057,7 +1047,7 @@ static int rekey_column(const cli_opts *o, cli_ctx *x, rekey_batch *b, size_t co
         src = store_rekey_column_each(x->c, col, keep, REKEY_BATCH, rekey_column_row, b);
         if (src != STORE_OK || b->oom) {
             cli_fail(o, "could not read the values of %s to re-encrypt: %s", name,
-                     b->oom ? "out of memory" : store_msg(src));
+                     b->oom ? "out of memory" : cli_store_msg(src));
             goto out;
         }
         for (size_t i = 0; i < b->n; i++) {
@@ -1080,7 +1070,7 @@ static int rekey_column(const cli_opts *o, cli_ctx *x, rekey_batch *b, size_t co
             }
             src = store_rekey_column_set(x->c, col, k[0], k[1], enc);
             if (src != STORE_OK) {
-                cli_fail(o, "could not store a re-encrypted value of %s: %s", name, store_msg(src));
+                cli_fail(o, "could not store a re-encrypted value of %s: %s", name, cli_store_msg(src));
                 goto out;
             }
         }
@@ -1135,7 +1125,7 @@ static int rekey_hashes(const cli_opts *o, cli_ctx *x, rekey_batch *b, long long
         src = store_rekey_persons_each(x->c, x->kr.id[0], REKEY_BATCH, rekey_person_row, b);
         if (src != STORE_OK || b->oom) {
             cli_fail(o, "could not read the match hashes to re-compute: %s",
-                     b->oom ? "out of memory" : store_msg(src));
+                     b->oom ? "out of memory" : cli_store_msg(src));
             goto out;
         }
         for (size_t i = 0; i < b->n; i++) {
@@ -1170,7 +1160,7 @@ static int rekey_hashes(const cli_opts *o, cli_ctx *x, rekey_batch *b, long long
             src = store_rekey_person_match(x->c, s[0], ok ? hash : NULL, x->kr.id[0]);
             sodium_memzero(hash, sizeof(hash));
             if (src != STORE_OK) {
-                cli_fail(o, "could not store a re-computed match hash: %s", store_msg(src));
+                cli_fail(o, "could not store a re-computed match hash: %s", cli_store_msg(src));
                 goto out;
             }
         }
@@ -1295,7 +1285,7 @@ int cmd_rekey(int argc, char **argv)
         store_read_end(x.c);
     }
     if (src != STORE_OK) {
-        cli_fail(&o, "could not read the audit trail: %s", store_msg(src));
+        cli_fail(&o, "could not read the audit trail: %s", cli_store_msg(src));
         goto out;
     }
     if (vr.first_bad_seq) {
@@ -1314,7 +1304,7 @@ int cmd_rekey(int argc, char **argv)
     }
     if (src != STORE_OK) {
         cli_fail(&o, "%lld values re-encrypted, but re-sealing the audit trail failed (%s): "
-                     "run filet rekey again", reenc, store_msg(src));
+                     "run filet rekey again", reenc, cli_store_msg(src));
         goto out;
     }
     if (o.json)
@@ -1426,7 +1416,7 @@ static int check_nothing_old(const cli_opts *o, const keyring *kr)
         store_read_end(x.c);
     }
     if (src != STORE_OK) {
-        cli_fail(o, "could not check %s: %s", o->cfg.db_path, store_msg(src));
+        cli_fail(o, "could not check %s: %s", o->cfg.db_path, cli_store_msg(src));
         goto out;
     }
     if (old) {

@@ -52,16 +52,6 @@ static int due_take(void *ctx, const char *sid, const char *closed_at)
     return 0;
 }
 
-static const char *store_msg(int rc)
-{
-    switch (rc) {
-    case STORE_BUSY: return "the database is busy, try again";
-    case STORE_NOTFOUND: return "not found";
-    case STORE_CONFLICT: return "conflicting change";
-    default: return "database error";
-    }
-}
-
 /* Purges one situation in one write transaction, with its audit row. */
 static int purge_one(store_conn *c, const keyring *kr, const char *sid, long long total)
 {
@@ -140,7 +130,7 @@ static int retention_run(int argc, char **argv, int dry_run)
         store_read_end(c);
     }
     if (src != STORE_OK || due.oom) {
-        cli_fail(&o, "could not list the situations: %s", due.oom ? "out of memory" : store_msg(src));
+        cli_fail(&o, "could not list the situations: %s", due.oom ? "out of memory" : cli_store_msg(src));
         goto out;
     }
     list = json_array();
@@ -151,7 +141,7 @@ static int retention_run(int argc, char **argv, int dry_run)
             store_read_end(c);
         }
         if (src != STORE_OK) {
-            cli_fail(&o, "could not count the rows of %s: %s", due.items[i].sid, store_msg(src));
+            cli_fail(&o, "could not count the rows of %s: %s", due.items[i].sid, cli_store_msg(src));
             goto out;
         }
         json_t *rows = json_object();
@@ -163,7 +153,7 @@ static int retention_run(int argc, char **argv, int dry_run)
             src = purge_one(c, &kr, due.items[i].sid, total);
             if (src != STORE_OK) {
                 json_decref(rows);
-                cli_fail(&o, "could not purge %s: %s", due.items[i].sid, store_msg(src));
+                cli_fail(&o, "could not purge %s: %s", due.items[i].sid, cli_store_msg(src));
                 goto out;
             }
             purged++;
@@ -181,7 +171,7 @@ static int retention_run(int argc, char **argv, int dry_run)
         }
     }
     if (!dry_run && purged > 0 && (src = store_retention_compact(c)) != STORE_OK) {
-        cli_fail(&o, "purged, but could not compact the file: %s", store_msg(src));
+        cli_fail(&o, "purged, but could not compact the file: %s", cli_store_msg(src));
         goto out;
     }
     if (o.json) {
