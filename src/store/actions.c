@@ -11,19 +11,6 @@
 #include "lib/id.h"
 #include "store/sqlutil.h"
 
-static const char *col_a(arena *a, sqlite3_stmt *st, int i)
-{
-    const unsigned char *t = sqlite3_column_text(st, i);
-    return t ? arena_strdup(a, (const char *)t) : NULL;
-}
-
-static int each_done(store_conn *c, sqlite3_stmt *st, int s, const char *what)
-{
-    int rc = (s == SQLITE_ROW || s == SQLITE_DONE) ? STORE_OK : sql_rc(c->db, s, what);
-    sqlite3_finalize(st);
-    return rc;
-}
-
 int store_action_add(store_conn *c, const store_action *x)
 {
     sqlite3_stmt *st;
@@ -54,19 +41,19 @@ static void action_row(arena *a, sqlite3_stmt *st, store_action *x)
     memset(x, 0, sizeof(*x));
     sql_col(st, 0, x->id, sizeof(x->id));
     sql_col(st, 1, x->situation_id, sizeof(x->situation_id));
-    x->title_enc = col_a(a, st, 2);
+    x->title_enc = sql_col_a(a, st, 2);
     sql_col(st, 3, x->phase, sizeof(x->phase));
     sql_col(st, 4, x->protects_person_id, sizeof(x->protects_person_id));
     sql_col(st, 5, x->owner_agency_id, sizeof(x->owner_agency_id));
-    x->owner_user_id = col_a(a, st, 6);
-    x->due_on = col_a(a, st, 7);
+    x->owner_user_id = sql_col_a(a, st, 6);
+    x->due_on = sql_col_a(a, st, 7);
     sql_col(st, 8, x->status, sizeof(x->status));
-    x->blocked_reason_enc = col_a(a, st, 9);
+    x->blocked_reason_enc = sql_col_a(a, st, 9);
     sql_col(st, 10, x->created_by, sizeof(x->created_by));
-    x->created_at = col_a(a, st, 11);
-    x->updated_at = col_a(a, st, 12);
+    x->created_at = sql_col_a(a, st, 11);
+    x->updated_at = sql_col_a(a, st, 12);
     x->version = sqlite3_column_int64(st, 13);
-    x->owner_agency_name = col_a(a, st, 14);
+    x->owner_agency_name = sql_col_a(a, st, 14);
     sql_col(st, 15, x->territory_id, sizeof(x->territory_id));
 }
 
@@ -111,7 +98,7 @@ int store_actions_each(store_conn *c, arena *a, const char *situation_id,
         if (fn(ctx, &x))
             break;
     }
-    return each_done(c, st, s, "actions_each");
+    return sql_each_done(c, st, s, "actions_each");
 }
 
 int store_actions_mine_each(store_conn *c, arena *a, const char *agency_id, const char *territory_id,
@@ -143,7 +130,7 @@ int store_actions_mine_each(store_conn *c, arena *a, const char *agency_id, cons
         if (fn(ctx, &x))
             break;
     }
-    return each_done(c, st, s, "actions_mine_each");
+    return sql_each_done(c, st, s, "actions_mine_each");
 }
 
 int store_action_update(store_conn *c, const char *id, long long version, const char *status,
@@ -195,11 +182,11 @@ int store_action_notes_each(store_conn *c, arena *a, const char *situation_id,
         sql_col(st, 0, n.id, sizeof(n.id));
         sql_col(st, 1, n.action_id, sizeof(n.action_id));
         sql_col(st, 2, n.author, sizeof(n.author));
-        n.author_name = col_a(a, st, 3);
-        n.at = col_a(a, st, 4);
-        n.text_enc = col_a(a, st, 5);
+        n.author_name = sql_col_a(a, st, 3);
+        n.at = sql_col_a(a, st, 4);
+        n.text_enc = sql_col_a(a, st, 5);
         if (fn(ctx, &n))
             break;
     }
-    return each_done(c, st, s, "action_notes_each");
+    return sql_each_done(c, st, s, "action_notes_each");
 }

@@ -10,19 +10,6 @@
 #include "lib/id.h"
 #include "store/sqlutil.h"
 
-static const char *col_a(arena *a, sqlite3_stmt *st, int i)
-{
-    const unsigned char *t = sqlite3_column_text(st, i);
-    return t ? arena_strdup(a, (const char *)t) : NULL;
-}
-
-static int each_done(store_conn *c, sqlite3_stmt *st, int s, const char *what)
-{
-    int rc = (s == SQLITE_ROW || s == SQLITE_DONE) ? STORE_OK : sql_rc(c->db, s, what);
-    sqlite3_finalize(st);
-    return rc;
-}
-
 static void now_text(char *out, size_t n)
 {
     time_rfc3339(clock_now(), out, n);
@@ -71,10 +58,10 @@ static void meeting_row(arena *a, sqlite3_stmt *st, store_meeting *m)
     sql_col(st, 1, m->territory_id, sizeof(m->territory_id));
     sql_col(st, 2, m->kind, sizeof(m->kind));
     sql_col(st, 3, m->starts_at, sizeof(m->starts_at));
-    m->place_enc = col_a(a, st, 4);
+    m->place_enc = sql_col_a(a, st, 4);
     m->quorum = sqlite3_column_int(st, 5);
     sql_col(st, 6, m->created_by, sizeof(m->created_by));
-    m->created_at = col_a(a, st, 7);
+    m->created_at = sql_col_a(a, st, 7);
     m->version = sqlite3_column_int64(st, 8);
 }
 
@@ -114,7 +101,7 @@ int store_meetings_visible_each(store_conn *c, arena *a, const char *territory_i
         if (fn(ctx, &m))
             break;
     }
-    return each_done(c, st, s, "meetings_visible_each");
+    return sql_each_done(c, st, s, "meetings_visible_each");
 }
 
 int store_meeting_invite(store_conn *c, const char *meeting_id, const char *agency_id, const char *by)
@@ -149,9 +136,9 @@ int store_meeting_invited_each(store_conn *c, arena *a, const char *meeting_id,
     sql_bind_texts(st, 1, 1, meeting_id);
     int s;
     while ((s = sqlite3_step(st)) == SQLITE_ROW)
-        if (fn(ctx, col_a(a, st, 0), col_a(a, st, 1), col_a(a, st, 2)))
+        if (fn(ctx, sql_col_a(a, st, 0), sql_col_a(a, st, 1), sql_col_a(a, st, 2)))
             break;
-    return each_done(c, st, s, "meeting_invited_each");
+    return sql_each_done(c, st, s, "meeting_invited_each");
 }
 
 int store_agenda_add(store_conn *c, const char *meeting_id, const char *situation_id, const char *by,
@@ -200,7 +187,7 @@ int store_agenda_each(store_conn *c, const char *meeting_id,
         if (fn(ctx, sid, sqlite3_column_int(st, 1), sqlite3_column_int(st, 2)))
             break;
     }
-    return each_done(c, st, s, "agenda_each");
+    return sql_each_done(c, st, s, "agenda_each");
 }
 
 int store_attendance_record(store_conn *c, const char *meeting_id, const char *agency_id, const char *user_id)
@@ -229,9 +216,9 @@ int store_attendance_each(store_conn *c, arena *a, const char *meeting_id,
     sql_bind_texts(st, 1, 1, meeting_id);
     int s;
     while ((s = sqlite3_step(st)) == SQLITE_ROW)
-        if (fn(ctx, col_a(a, st, 0), col_a(a, st, 1), col_a(a, st, 2)))
+        if (fn(ctx, sql_col_a(a, st, 0), sql_col_a(a, st, 1), sql_col_a(a, st, 2)))
             break;
-    return each_done(c, st, s, "attendance_each");
+    return sql_each_done(c, st, s, "attendance_each");
 }
 
 int store_attendance_present(store_conn *c, const char *meeting_id, int *present)
@@ -263,10 +250,10 @@ int store_minutes_get(store_conn *c, arena *a, const char *meeting_id, const cha
     int s = sqlite3_step(st);
     if (s == SQLITE_ROW) {
         memset(out, 0, sizeof(*out));
-        out->text_enc = col_a(a, st, 0);
-        out->decisions_enc = col_a(a, st, 1);
+        out->text_enc = sql_col_a(a, st, 0);
+        out->decisions_enc = sql_col_a(a, st, 1);
         sql_col(st, 2, out->author, sizeof(out->author));
-        out->updated_at = col_a(a, st, 3);
+        out->updated_at = sql_col_a(a, st, 3);
         out->version = sqlite3_column_int64(st, 4);
         rc = STORE_OK;
     } else {

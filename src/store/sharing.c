@@ -10,19 +10,6 @@
 #include "lib/id.h"
 #include "store/sqlutil.h"
 
-static const char *col_a(arena *a, sqlite3_stmt *st, int i)
-{
-    const unsigned char *t = sqlite3_column_text(st, i);
-    return t ? arena_strdup(a, (const char *)t) : NULL;
-}
-
-static int each_done(store_conn *c, sqlite3_stmt *st, int s, const char *what)
-{
-    int rc = (s == SQLITE_ROW || s == SQLITE_DONE) ? STORE_OK : sql_rc(c->db, s, what);
-    sqlite3_finalize(st);
-    return rc;
-}
-
 int store_info_add(store_conn *c, const store_info *x)
 {
     sqlite3_stmt *st;
@@ -58,19 +45,19 @@ static void info_row(arena *a, sqlite3_stmt *st, store_info *x)
     sql_col(st, 1, x->situation_id, sizeof(x->situation_id));
     sql_col(st, 2, x->category, sizeof(x->category));
     x->shared = sqlite3_column_int(st, 3);
-    x->content_enc = col_a(a, st, 4);
-    x->reason_enc = col_a(a, st, 5);
+    x->content_enc = sql_col_a(a, st, 4);
+    x->reason_enc = sql_col_a(a, st, 5);
     sql_col(st, 6, x->basis, sizeof(x->basis));
-    x->justification_enc = col_a(a, st, 7);
-    x->visible_to = col_a(a, st, 8);
+    x->justification_enc = sql_col_a(a, st, 7);
+    x->visible_to = sql_col_a(a, st, 8);
     x->sensitive = sqlite3_column_int(st, 9);
-    x->expires_on = col_a(a, st, 10);
+    x->expires_on = sql_col_a(a, st, 10);
     sql_col(st, 11, x->agency_id, sizeof(x->agency_id));
     sql_col(st, 12, x->user_id, sizeof(x->user_id));
-    x->created_at = col_a(a, st, 13);
+    x->created_at = sql_col_a(a, st, 13);
     x->version = sqlite3_column_int64(st, 14);
-    x->agency_name = col_a(a, st, 15);
-    x->consent_excluded_sectors = col_a(a, st, 16);
+    x->agency_name = sql_col_a(a, st, 15);
+    x->consent_excluded_sectors = sql_col_a(a, st, 16);
 }
 
 int store_info_each(store_conn *c, arena *a, const char *situation_id,
@@ -89,7 +76,7 @@ int store_info_each(store_conn *c, arena *a, const char *situation_id,
         if (fn(ctx, &x))
             break;
     }
-    return each_done(c, st, s, "info_each");
+    return sql_each_done(c, st, s, "info_each");
 }
 
 int store_register_each(store_conn *c, arena *a, const char *territory_id, const char *situation_id,
@@ -113,7 +100,7 @@ int store_register_each(store_conn *c, arena *a, const char *territory_id, const
         if (fn(ctx, &x))
             break;
     }
-    return each_done(c, st, s, "register_each");
+    return sql_each_done(c, st, s, "register_each");
 }
 
 int store_exclusion_add(store_conn *c, const char *situation_id, const char *user_id, const char *reason_enc,
@@ -159,16 +146,16 @@ int store_participants_each(store_conn *c, arena *a, const char *situation_id,
         store_participant p;
         memset(&p, 0, sizeof(p));
         sql_col(st, 0, p.agency_id, sizeof(p.agency_id));
-        p.agency_name = col_a(a, st, 1);
+        p.agency_name = sql_col_a(a, st, 1);
         sql_col(st, 2, p.sector, sizeof(p.sector));
         sql_col(st, 3, p.basis, sizeof(p.basis));
-        p.justification_enc = col_a(a, st, 4);
-        p.added_at = col_a(a, st, 5);
-        p.ends_on = col_a(a, st, 6);
+        p.justification_enc = sql_col_a(a, st, 4);
+        p.added_at = sql_col_a(a, st, 5);
+        p.ends_on = sql_col_a(a, st, 6);
         if (fn(ctx, &p))
             break;
     }
-    return each_done(c, st, s, "participants_each");
+    return sql_each_done(c, st, s, "participants_each");
 }
 
 int store_participation_end(store_conn *c, const char *situation_id, const char *agency_id, const char *ends_on)

@@ -11,22 +11,9 @@
 #include "lib/id.h"
 #include "store/sqlutil.h"
 
-static const char *col_a(arena *a, sqlite3_stmt *st, int i)
-{
-    const unsigned char *t = sqlite3_column_text(st, i);
-    return t ? arena_strdup(a, (const char *)t) : NULL;
-}
-
 static void now_text(char *out, size_t n)
 {
     time_rfc3339(clock_now(), out, n);
-}
-
-static int each_done(store_conn *c, sqlite3_stmt *st, int s, const char *what)
-{
-    int rc = (s == SQLITE_ROW || s == SQLITE_DONE) ? STORE_OK : sql_rc(c->db, s, what);
-    sqlite3_finalize(st);
-    return rc;
 }
 
 int store_territory_settings_get(store_conn *c, const char *territory_id, store_territory_settings *out)
@@ -119,15 +106,15 @@ static void situation_row(arena *a, sqlite3_stmt *st, store_situation *s)
     sql_col(st, 2, s->referring_agency_id, sizeof(s->referring_agency_id));
     sql_col(st, 3, s->referring_user_id, sizeof(s->referring_user_id));
     sql_col(st, 4, s->status, sizeof(s->status));
-    s->summary_enc = col_a(a, st, 5);
+    s->summary_enc = sql_col_a(a, st, 5);
     sql_col(st, 6, s->consent_status, sizeof(s->consent_status));
-    s->consent_scope_enc = col_a(a, st, 7);
-    s->consent_conditions_enc = col_a(a, st, 8);
-    s->consent_excluded_sectors = col_a(a, st, 9);
+    s->consent_scope_enc = sql_col_a(a, st, 7);
+    s->consent_conditions_enc = sql_col_a(a, st, 8);
+    s->consent_excluded_sectors = sql_col_a(a, st, 9);
     sql_col(st, 10, s->legal_basis, sizeof(s->legal_basis));
-    s->justification_enc = col_a(a, st, 11);
+    s->justification_enc = sql_col_a(a, st, 11);
     s->perpetrator_unknown = sqlite3_column_int(st, 12);
-    s->repeat_of = col_a(a, st, 13);
+    s->repeat_of = sql_col_a(a, st, 13);
     s->incidents_12m = sqlite3_column_int(st, 14);
     s->mental_health = sqlite3_column_int(st, 15);
     s->addiction = sqlite3_column_int(st, 16);
@@ -136,11 +123,11 @@ static void situation_row(arena *a, sqlite3_stmt *st, store_situation *s)
     s->release_from_custody = sqlite3_column_int(st, 19);
     s->court_date = sqlite3_column_int(st, 20);
     s->imminent_threat = sqlite3_column_int(st, 21);
-    s->triage_route = col_a(a, st, 22);
-    s->triage_reason_enc = col_a(a, st, 23);
-    s->triaged_at = col_a(a, st, 24);
-    s->created_at = col_a(a, st, 25);
-    s->updated_at = col_a(a, st, 26);
+    s->triage_route = sql_col_a(a, st, 22);
+    s->triage_reason_enc = sql_col_a(a, st, 23);
+    s->triaged_at = sql_col_a(a, st, 24);
+    s->created_at = sql_col_a(a, st, 25);
+    s->updated_at = sql_col_a(a, st, 26);
     s->version = sqlite3_column_int64(st, 27);
 }
 
@@ -232,22 +219,22 @@ int store_situation_persons_each(store_conn *c, arena *a, const char *situation_
         store_sperson p;
         memset(&p, 0, sizeof(p));
         sql_col(st, 0, p.person_id, sizeof(p.person_id));
-        p.ref = col_a(a, st, 1);
+        p.ref = sql_col_a(a, st, 1);
         sql_col(st, 2, p.role, sizeof(p.role));
         p.unborn = sqlite3_column_int(st, 3);
         p.child_of_perpetrator = sqlite3_column_int(st, 4);
         p.stepchild = sqlite3_column_int(st, 5);
-        p.due_date_enc = col_a(a, st, 6);
-        p.safe_address_enc = col_a(a, st, 7);
-        p.safe_phone_enc = col_a(a, st, 8);
-        p.visible_to = col_a(a, st, 9);
-        p.given_enc = col_a(a, st, 10);
-        p.family_enc = col_a(a, st, 11);
-        p.birth_enc = col_a(a, st, 12);
+        p.due_date_enc = sql_col_a(a, st, 6);
+        p.safe_address_enc = sql_col_a(a, st, 7);
+        p.safe_phone_enc = sql_col_a(a, st, 8);
+        p.visible_to = sql_col_a(a, st, 9);
+        p.given_enc = sql_col_a(a, st, 10);
+        p.family_enc = sql_col_a(a, st, 11);
+        p.birth_enc = sql_col_a(a, st, 12);
         if (fn(ctx, &p))
             break;
     }
-    return each_done(c, st, s, "situation_persons_each");
+    return sql_each_done(c, st, s, "situation_persons_each");
 }
 
 /* A participation is live when it has no end date or ends today or later. */
@@ -305,7 +292,7 @@ int store_situations_visible_each(store_conn *c, arena *a, const char *territory
         if (fn(ctx, &x))
             break;
     }
-    return each_done(c, st, s, "situations_visible_each");
+    return sql_each_done(c, st, s, "situations_visible_each");
 }
 
 int store_situation_triage(store_conn *c, const char *id, long long version, const char *route,
@@ -364,10 +351,10 @@ int store_situation_closure(store_conn *c, arena *a, const char *id, const char 
     sql_bind_texts(st, 1, 1, id);
     int s = sqlite3_step(st);
     if (s == SQLITE_ROW) {
-        *reason = col_a(a, st, 0);
-        *closed_at = col_a(a, st, 1);
-        *notes_enc = col_a(a, st, 2);
-        *transfer_enc = col_a(a, st, 3);
+        *reason = sql_col_a(a, st, 0);
+        *closed_at = sql_col_a(a, st, 1);
+        *notes_enc = sql_col_a(a, st, 2);
+        *transfer_enc = sql_col_a(a, st, 3);
         rc = STORE_OK;
     } else {
         rc = s == SQLITE_DONE ? STORE_NOTFOUND : sql_rc(c->db, s, "situation_closure");
@@ -418,7 +405,7 @@ int store_relationships_each(store_conn *c, const char *situation_id,
         if (fn(ctx, from, to, kind))
             break;
     }
-    return each_done(c, st, s, "relationships_each");
+    return sql_each_done(c, st, s, "relationships_each");
 }
 
 int store_participation_add(store_conn *c, const char *situation_id, const char *agency_id,
@@ -485,28 +472,28 @@ int store_assessments_each(store_conn *c, arena *a, const char *situation_id,
         memset(&x, 0, sizeof(x));
         sql_col(st, 0, x.id, sizeof(x.id));
         sql_col(st, 1, x.situation_id, sizeof(x.situation_id));
-        x.instrument_id = col_a(a, st, 2);
+        x.instrument_id = sql_col_a(a, st, 2);
         x.instrument_version = sqlite3_column_int(st, 3);
-        x.answers = col_a(a, st, 4);
+        x.answers = sql_col_a(a, st, 4);
         x.score = sqlite3_column_int(st, 5);
-        x.computed_level = col_a(a, st, 6);
-        x.level = col_a(a, st, 7);
-        x.judgement_level = col_a(a, st, 8);
-        x.judgement_reason_enc = col_a(a, st, 9);
+        x.computed_level = sql_col_a(a, st, 6);
+        x.level = sql_col_a(a, st, 7);
+        x.judgement_level = sql_col_a(a, st, 8);
+        x.judgement_reason_enc = sql_col_a(a, st, 9);
         x.lowered = sqlite3_column_int(st, 10);
-        x.criteria = col_a(a, st, 11);
+        x.criteria = sql_col_a(a, st, 11);
         x.refer = sqlite3_column_int(st, 12);
         x.incidents_12m = sqlite3_column_int(st, 13);
-        x.approved_by = col_a(a, st, 14);
-        x.approved_at = col_a(a, st, 15);
+        x.approved_by = sql_col_a(a, st, 14);
+        x.approved_at = sql_col_a(a, st, 15);
         sql_col(st, 16, x.assessed_by, sizeof(x.assessed_by));
         sql_col(st, 17, x.agency_id, sizeof(x.agency_id));
-        x.created_at = col_a(a, st, 18);
+        x.created_at = sql_col_a(a, st, 18);
         x.version = sqlite3_column_int64(st, 19);
         if (fn(ctx, &x))
             break;
     }
-    return each_done(c, st, s, "assessments_each");
+    return sql_each_done(c, st, s, "assessments_each");
 }
 
 int store_assessment_approve(store_conn *c, const char *id, const char *situation_id, const char *user_id)
@@ -552,9 +539,9 @@ int store_situation_events_each(store_conn *c, arena *a, const char *situation_i
     sql_bind_texts(st, 1, 1, situation_id);
     int s;
     while ((s = sqlite3_step(st)) == SQLITE_ROW)
-        if (fn(ctx, col_a(a, st, 0), col_a(a, st, 1), col_a(a, st, 2), col_a(a, st, 3)))
+        if (fn(ctx, sql_col_a(a, st, 0), sql_col_a(a, st, 1), sql_col_a(a, st, 2), sql_col_a(a, st, 3)))
             break;
-    return each_done(c, st, s, "situation_events_each");
+    return sql_each_done(c, st, s, "situation_events_each");
 }
 
 int store_repeat_candidates_each(store_conn *c, const char *victim_hash, const char *perp_hash,
@@ -580,7 +567,7 @@ int store_repeat_candidates_each(store_conn *c, const char *victim_hash, const c
         if (fn(ctx, id, created, closed[0] ? closed : NULL))
             break;
     }
-    return each_done(c, st, s, "repeat_candidates");
+    return sql_each_done(c, st, s, "repeat_candidates");
 }
 
 int store_active_with_person_each(store_conn *c, const char *match_hash, const char *except_id,
@@ -601,7 +588,7 @@ int store_active_with_person_each(store_conn *c, const char *match_hash, const c
         if (fn(ctx, id, terr))
             break;
     }
-    return each_done(c, st, s, "active_with_person");
+    return sql_each_done(c, st, s, "active_with_person");
 }
 
 int store_alert_add(store_conn *c, const char *territory_id, const char *kind,
@@ -640,5 +627,5 @@ int store_alerts_open_each(store_conn *c, const char *territory_id,
         if (fn(ctx, &al))
             break;
     }
-    return each_done(c, st, s, "alerts_open_each");
+    return sql_each_done(c, st, s, "alerts_open_each");
 }

@@ -8,6 +8,7 @@
 #include <sqlite3.h>
 #include <stddef.h>
 
+#include "lib/arena.h"
 #include "store/store.h"
 
 struct store_conn {
@@ -27,5 +28,9 @@ int sql_exec_done(store_conn *c, sqlite3_stmt *st, const char *what);
 /* Like sql_exec_done, but STORE_NOTFOUND when no row changed. */
 int sql_exec_changed(store_conn *c, sqlite3_stmt *st, const char *what);
 void sql_col(sqlite3_stmt *st, int col, char *dst, size_t n);
+/* Column text copied into the arena, or NULL for SQL NULL. */
+const char *sql_col_a(arena *a, sqlite3_stmt *st, int col);
+/* Ends a row loop whose last step returned s: finalises, maps the code. */
+int sql_each_done(store_conn *c, sqlite3_stmt *st, int s, const char *what);
 
 #endif

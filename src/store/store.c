@@ -232,6 +232,19 @@ int sql_exec_changed(store_conn *c, sqlite3_stmt *st, const char *what)
     return rc;
 }
 
+const char *sql_col_a(arena *a, sqlite3_stmt *st, int col)
+{
+    const unsigned char *t = sqlite3_column_text(st, col);
+    return t ? arena_strdup(a, (const char *)t) : NULL;
+}
+
+int sql_each_done(store_conn *c, sqlite3_stmt *st, int s, const char *what)
+{
+    int rc = (s == SQLITE_ROW || s == SQLITE_DONE) ? STORE_OK : sql_rc(c->db, s, what);
+    sqlite3_finalize(st);
+    return rc;
+}
+
 void sql_col(sqlite3_stmt *st, int col, char *dst, size_t n)
 {
     const unsigned char *t = sqlite3_column_text(st, col);
