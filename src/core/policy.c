@@ -125,6 +125,30 @@ int policy_check(const actor *a, policy_verb verb, const policy_target *t)
         if (is(a->role, "coordinator") && is(a->territory_id, t->territory_id))
             return 1;
         return is(a->role, "representative") && t->invited && is(a->agency_id, t->agency_id);
+    case OBJ_RESEARCH: {
+        if (!cell_role(a->role) || t->excluded)
+            return 0;
+        int coordinator = is(a->role, "coordinator") && is(a->territory_id, t->territory_id);
+        if (verb == VERB_READ || verb == VERB_LIST || verb == VERB_CREATE)
+            return coordinator || (t->invited && t->participates);
+        return 0;
+    }
+    case OBJ_INDICATORS:
+    case OBJ_EVALUATION_RESULTS:
+        /* Counts only, never personal data: those accountable for the
+         * cell's work read them (no one else needs to). */
+        if (verb != VERB_READ && verb != VERB_LIST && verb != VERB_EXPORT)
+            return 0;
+        if (admin)
+            return 1;
+        return t->territory_id && (is(a->role, "coordinator") || is(a->role, "auditor")) &&
+               is(a->territory_id, t->territory_id);
+    case OBJ_EVALUATION:
+        if (!cell_role(a->role))
+            return 0;
+        if (verb == VERB_LIST)
+            return 1; /* each sees only their own pending questionnaires */
+        return verb == VERB_CREATE && t->attended;
     }
     return 0;
 }

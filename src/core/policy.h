@@ -39,7 +39,12 @@ typedef enum policy_object {
     OBJ_ACTION,      /* an action of a situation's safety net */
     OBJ_MEETING,     /* a cell meeting: invitations, agenda, minutes */
     OBJ_ATTENDANCE,  /* an agency's presence at a meeting (with the undertaking) */
+    OBJ_RESEARCH,    /* what an invited agency brings to a meeting about a situation */
+    OBJ_INDICATORS,  /* a territory's indicators (counts only), its reports and CSV */
+    OBJ_EVALUATION,  /* an attendee's own questionnaire after a meeting */
+    OBJ_EVALUATION_RESULTS, /* a territory's evaluation results (counts only) */
 } policy_object;
+#define OBJ_LAST OBJ_EVALUATION_RESULTS
 
 typedef struct policy_target {
     policy_object type;
@@ -50,6 +55,7 @@ typedef struct policy_target {
     const char *owner_agency_id; /* OBJ_ACTION: the agency that owns the action */
     int invited;               /* OBJ_MEETING, OBJ_ATTENDANCE: the actor's agency is invited */
     const char *agency_id;     /* OBJ_ATTENDANCE: the agency whose presence is recorded */
+    int attended;              /* OBJ_EVALUATION: the actor is named on the meeting's attendance */
 } policy_target;
 
 /* 1 if actor may do verb to target, else 0.
@@ -57,7 +63,16 @@ typedef struct policy_target {
  * excluded) and the owner agency: whoever sees the situation reads its
  * actions, its participants and coordinator create them, and only the
  * owner agency's users (while it takes part) and the coordinator update
- * one. */
+ * one.
+ * OBJ_RESEARCH carries the meeting's territory, whether the actor's agency
+ * is invited and the situation's participates/excluded facts: invited
+ * agencies taking part in the situation (and the coordinator) bring and
+ * read research.
+ * OBJ_INDICATORS and OBJ_EVALUATION_RESULTS: the territory's coordinators
+ * and auditors read and export them; an admin any territory, or all
+ * (territory_id NULL); nobody writes them.
+ * OBJ_EVALUATION: cell users list their pending questionnaires; an
+ * attendee (attended) answers one. */
 int policy_check(const actor *a, policy_verb verb, const policy_target *t);
 
 /* 1 if the actor coordinates the cell of territory_id (sees all its

@@ -224,6 +224,10 @@ static const char *object_name(policy_object o)
     case OBJ_ACTION: return "action";
     case OBJ_MEETING: return "meeting";
     case OBJ_ATTENDANCE: return "attendance";
+    case OBJ_RESEARCH: return "research";
+    case OBJ_INDICATORS: return "indicators";
+    case OBJ_EVALUATION: return "evaluation";
+    case OBJ_EVALUATION_RESULTS: return "evaluation_results";
     }
     return "object";
 }

@@ -159,5 +159,13 @@ const route app_routes[] = {
     {"POST", "/meetings/{id}/agenda", (void *)page_meeting_agenda, 0},
     {"GET", "/meetings/{id}/screen", (void *)page_meeting_screen, 0},
     {"POST", "/meetings/{id}/minutes", (void *)page_meeting_minutes, 0},
+
+    /* alerts page and e-mail digest (digest work): entries below */
+
+    /* meeting follow-up (research, printable minutes): entries below */
+
+    /* indicators and reports: entries below */
+
+    /* practitioner evaluations: entries below */
 };
 const size_t app_routes_count = sizeof(app_routes) / sizeof(app_routes[0]);

@@ -104,6 +104,13 @@ const API = [
   ['POST /api/v1/meetings/{M}/attendance',                         '404 201 404 404 404 201 404 404 404 404 401'],
   ['POST /api/v1/meetings/{M}/minutes',                            '404 403 404 404 404 201 404 404 404 404 401'],
   ['GET /api/v1/meetings/{M}/calendar.ics',                        '404 200 404 404 404 200 404 404 404 404 401'],
+  // (alerts and digest rows)
+
+  // (meeting follow-up rows)
+
+  // (indicators rows)
+
+  // (evaluations rows)
 ];
 
 // Request bodies: valid for an allowed caller, and fresh for each caller so
@@ -134,6 +141,13 @@ const BODIES = {
   'POST /api/v1/meetings/{M}/agenda': (w) => ({ situation_id: w.S3 }),
   'POST /api/v1/meetings/{M}/attendance': (w) => ({ agency_id: w.agencyOf.dpj, undertaking_accepted: true }),
   'POST /api/v1/meetings/{M}/minutes': (w, col) => ({ situation_id: w.S, text: `Compte rendu de ${col}`, decisions: 'Suivi.' }),
+  // (alerts and digest bodies)
+
+  // (meeting follow-up bodies)
+
+  // (indicators bodies)
+
+  // (evaluations bodies)
 };
 
 // --- the pages (cookie session): anonymous visitors are sent home (303) ------
@@ -176,6 +190,13 @@ const PAGES = [
   ['POST /meetings/{M}/agenda',                                    '404 403 404 404 404 409 404 404 404 404 303'],
   ['GET /meetings/{M}/screen',                                     '404 200 404 404 404 200 404 404 404 404 303', { mayReveal: ['consentS', 'sensS'] }],
   ['POST /meetings/{M}/minutes',                                   '404 403 404 404 404 303 404 404 404 404 303', { to: '/meetings/{M}/screen?item=' }],
+  // (alerts and digest pages)
+
+  // (meeting follow-up pages)
+
+  // (indicators pages)
+
+  // (evaluations pages)
 ];
 const FORMS = {
   'POST /situations/{S}/assess': () => ({ instrument: 'dash-24-structure', instrument_version: '1' }),
@@ -196,6 +217,13 @@ const FORMS = {
   'POST /meetings/{M}/agenda': (w) => ({ situation_id: w.S3 }),
   'POST /meetings/{M}/minutes': (w, col) => ({ situation_id: w.S, item: '1', version: '1', text: `Compte rendu de ${col} (page)`,
     decisions: 'Suivi.' }),
+  // (alerts and digest forms)
+
+  // (meeting follow-up forms)
+
+  // (indicators forms)
+
+  // (evaluations forms)
 };
 
 // --- sensitive values: who reads them in the situation ----------------------
@@ -406,7 +434,7 @@ describe('access matrix', { concurrency: false }, () => {
       });
 
     it('every situation, sharing, triage, alert, disclosure, admin and audit route of the API has a row', () => {
-      const scope = /^\/api\/v1\/(situations|referrals|triage|alerts|disclosures|legal-bases|territories|agencies|users|audit|actions|meetings)\b/;
+      const scope = /^\/api\/v1\/(situations|referrals|triage|alerts|disclosures|legal-bases|territories|agencies|users|audit|actions|meetings|indicators|evaluations)\b/;
       const rows = new Set(API.map(([route]) => shape(...route.split(' '))));
       const missing = ROUTES.filter((r) => scope.test(r.path) && !rows.has(shape(r.method, r.path)))
         .map((r) => `${r.method} ${r.path}`);

@@ -22,7 +22,7 @@ static actor mk(const char *role, const char *territory)
 static void test_anonymous_denied_everything(void **state)
 {
     actor anon = {0};
-    for (int o = OBJ_SELF; o <= OBJ_ATTENDANCE; o++)
+    for (int o = OBJ_SELF; o <= OBJ_LAST; o++)
         for (int v = VERB_READ; v <= VERB_DECIDE; v++) {
             policy_target t = {.type = (policy_object)o, .owner_user_id = NULL, .territory_id = "t1", .participates = 1};
             assert_int_equal(policy_check(&anon, (policy_verb)v, &t), 0);
@@ -240,6 +240,66 @@ static void test_meetings(void **state)
     assert_int_equal(policy_check(&admin, VERB_CREATE, &own), 0);
 }
 
+/* Research for a meeting: invited agencies that take part in the
+ * situation, and the coordinator; never the excluded. */
+static void test_research(void **state)
+{
+    actor prac = mk("practitioner", "t1"), coord = mk("coordinator", "t1"), coord2 = mk("coordinator", "t2");
+    actor admin = mk("admin", "t1"), auditor = mk("auditor", "t1");
+    policy_target both = {.type = OBJ_RESEARCH, .territory_id = "t1", .invited = 1, .participates = 1};
+    policy_target uninvited = both, outside = both, excluded = both;
+    uninvited.invited = 0;
+    outside.participates = 0;
+    excluded.excluded = 1;
+    assert_int_equal(policy_check(&prac, VERB_CREATE, &both), 1);
+    assert_int_equal(policy_check(&prac, VERB_READ, &both), 1);
+    assert_int_equal(policy_check(&prac, VERB_UPDATE, &both), 0);
+    assert_int_equal(policy_check(&prac, VERB_CREATE, &uninvited), 0);
+    assert_int_equal(policy_check(&prac, VERB_CREATE, &outside), 0);
+    assert_int_equal(policy_check(&prac, VERB_READ, &excluded), 0);
+    assert_int_equal(policy_check(&coord, VERB_CREATE, &outside), 1);
+    assert_int_equal(policy_check(&coord, VERB_READ, &excluded), 0);
+    assert_int_equal(policy_check(&coord2, VERB_READ, &outside), 0);
+    assert_int_equal(policy_check(&admin, VERB_READ, &both), 0);
+    assert_int_equal(policy_check(&auditor, VERB_READ, &both), 0);
+}
+
+/* Indicators and evaluation results: coordinators and auditors of the
+ * territory, an admin anywhere or for all; read-only for everyone. */
+static void test_indicators(void **state)
+{
+    const char *who[] = {"coordinator", "auditor", "representative", "practitioner", "admin"};
+    const int mine[] = {1, 1, 0, 0, 1};
+    for (int k = 0; k < 2; k++) {
+        policy_object o = k ? OBJ_EVALUATION_RESULTS : OBJ_INDICATORS;
+        policy_target t1 = {.type = o, .territory_id = "t1"}, all = {.type = o};
+        for (size_t i = 0; i < sizeof who / sizeof who[0]; i++) {
+            actor a = mk(who[i], "t1"), other = mk(who[i], "t2");
+            assert_int_equal(policy_check(&a, VERB_READ, &t1), mine[i]);
+            assert_int_equal(policy_check(&a, VERB_EXPORT, &t1), mine[i]);
+            assert_int_equal(policy_check(&other, VERB_READ, &t1), i == 4);
+            assert_int_equal(policy_check(&a, VERB_READ, &all), i == 4);
+            for (int v = VERB_CREATE; v <= VERB_DELETE; v++)
+                assert_int_equal(policy_check(&a, (policy_verb)v, &t1), 0);
+            assert_int_equal(policy_check(&a, VERB_DECIDE, &t1), 0);
+        }
+    }
+}
+
+/* An evaluation is answered by an attendee of the meeting only. */
+static void test_evaluation(void **state)
+{
+    actor prac = mk("practitioner", "t1"), admin = mk("admin", "t1"), auditor = mk("auditor", "t1");
+    policy_target att = {.type = OBJ_EVALUATION, .territory_id = "t1", .attended = 1}, absent = {.type = OBJ_EVALUATION, .territory_id = "t1"};
+    assert_int_equal(policy_check(&prac, VERB_LIST, &absent), 1);
+    assert_int_equal(policy_check(&prac, VERB_CREATE, &att), 1);
+    assert_int_equal(policy_check(&prac, VERB_CREATE, &absent), 0);
+    assert_int_equal(policy_check(&prac, VERB_READ, &att), 0);
+    assert_int_equal(policy_check(&prac, VERB_UPDATE, &att), 0);
+    assert_int_equal(policy_check(&admin, VERB_CREATE, &att), 0);
+    assert_int_equal(policy_check(&auditor, VERB_LIST, &att), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -252,6 +312,9 @@ int main(void)
         cmocka_unit_test(test_vocabularies),
         cmocka_unit_test(test_actions),
         cmocka_unit_test(test_meetings),
+        cmocka_unit_test(test_research),
+        cmocka_unit_test(test_indicators),
+        cmocka_unit_test(test_evaluation),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
