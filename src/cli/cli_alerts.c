@@ -21,9 +21,10 @@ static int alerts_run(int argc, char **argv)
     if (o.help) {
         puts("Usage: filet alerts run --db PATH --key FILE [--json]\n\n"
              "Computes the alerts due now (action overdue, protective order expiring\n"
-             "within 14 days, review date reached, urgent referral on no meeting within\n"
-             "the territory's target) and stores each one once: running it again adds\n"
-             "nothing. With --json prints {\"added\": N}. For cron.");
+             "or perpetrator released within 14 days, review date reached, urgent\n"
+             "referral on no meeting within the territory's target) and stores each\n"
+             "one once: running it again adds nothing. With --json prints\n"
+             "{\"added\": N}. For cron.");
         return 0;
     }
     if (o.bad)

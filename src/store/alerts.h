@@ -1,6 +1,6 @@
 /*
  * alerts.h - the computed alerts: action overdue, protective order
- * expiring, review date reached, urgent referral not on a meeting within
+ * expiring, perpetrator released within 14 days, review date reached, urgent referral not on a meeting within
  * the territory's target. One query computes them (for the API, which
  * filters them per caller, and for `filet alerts run`, which stores them
  * once each under a dedupe key). No personal data: ids, kinds, dates.

@@ -19,6 +19,7 @@ typedef struct store_info {
     const char *visible_to;     /* comma-separated agency ids; "" = all participants */
     int sensitive;
     const char *expires_on;     /* YYYY-MM-DD or NULL */
+    const char *release_on;     /* a perpetrator's release date, YYYY-MM-DD or NULL */
     char agency_id[STORE_ID_LEN + 1];
     char user_id[STORE_ID_LEN + 1];
     const char *created_at;
@@ -29,6 +30,8 @@ typedef struct store_info {
 } store_info;
 
 int store_info_add(store_conn *c, const store_info *x);
+/* One item by id (STORE_NOTFOUND when none). */
+int store_info_get(store_conn *c, arena *a, const char *id, store_info *x);
 int store_info_each(store_conn *c, arena *a, const char *situation_id,
                     int (*fn)(void *ctx, const store_info *x), void *ctx);
 /* The register: every item (shared or not) of the situations of a

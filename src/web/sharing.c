@@ -226,6 +226,9 @@ static int info_cb(void *ctx, const store_info *x)
             json_object_set_new(o, "reason", json_string(reason));
         if (just)
             json_object_set_new(o, "justification", json_string(just));
+        /* The release date is the item's: for its readers only. */
+        if (x->release_on)
+            json_object_set_new(o, "release_on", json_string(x->release_on));
     }
     json_array_append_new(c->list, o);
     return 0;
@@ -277,7 +280,7 @@ static int vis_cb(void *ctx, const store_participant *p)
 int information_create(req *r, const char *sid, json_t *b, json_t *errors, json_t **out)
 {
     static const char *const allowed[] = {"category", "content", "basis", "justification", "visible_to",
-                                          "sensitive", "expires_on", "shared", "reason", NULL};
+                                          "sensitive", "expires_on", "release_on", "shared", "reason", NULL};
     const char *unknown = NULL;
     store_situation s;
     char iid[ID_LEN + 1];
@@ -291,6 +294,7 @@ int information_create(req *r, const char *sid, json_t *b, json_t *errors, json_
     int shared = !sh || json_is_true(sh);
     const char *category = json_get_str(b, "category"), *content = json_get_str(b, "content"), *basis = json_get_str(b, "basis");
     const char *just = json_get_str(b, "justification"), *reason = json_get_str(b, "reason"), *expires = json_get_str(b, "expires_on");
+    const char *release = json_get_str(b, "release_on");
     store_conn *c = req_db(r);
     if (store_situation_get(c, r->a, sid, &s) != STORE_OK)
         return -1;
@@ -308,6 +312,9 @@ int information_create(req *r, const char *sid, json_t *b, json_t *errors, json_
         return refuse(r, errors, "justification", N_("Explain why this legal basis applies."));
     if (expires && date_parse(expires, &y, &m, &d) != 0)
         return refuse(r, errors, "expires_on", N_("Give the end date as YYYY-MM-DD."));
+    if ((release && date_parse(release, &y, &m, &d) != 0) ||
+        (!release && json_object_get(b, "release_on") && !json_is_null(json_object_get(b, "release_on"))))
+        return refuse(r, errors, "release_on", N_("Give the release date as YYYY-MM-DD."));
     buf vis;
     buf_init(&vis);
     json_t *vt = json_object_get(b, "visible_to");
@@ -345,6 +352,7 @@ int information_create(req *r, const char *sid, json_t *b, json_t *errors, json_
     buf_free(&vis);
     x.sensitive = sensitive;
     x.expires_on = expires;
+    x.release_on = release;
     memcpy(x.agency_id, r->user.agency_id, sizeof(x.agency_id));
     memcpy(x.user_id, r->user.id, sizeof(x.user_id));
     if ((shared && !x.content_enc) || (!shared && !x.reason_enc) || store_write_begin(c) != STORE_OK)

@@ -981,6 +981,7 @@ static json_t *information_groups(req *r, json_t *items)
                               nz(json_get_str(it, "ask")), "content", nz(json_get_str(it, "content")), "reason",
                               nz(json_get_str(it, "reason")), "justification", nz(json_get_str(it, "justification")),
                               "expires_text", date_text(r, json_get_str(it, "expires_on")));
+        json_object_set_new(o, "release_text", json_string(date_text(r, json_get_str(it, "release_on"))));
         json_array_append_new(json_object_get(group, "items"), o);
     }
     return groups;
@@ -1206,6 +1207,7 @@ static json_t *information_form(req *r, json_t *bases, const page_state *ps)
         {"basis", "basis", "info-basis-consent"},
         {"justification", "justification", "info-justification"},
         {"expires_on", "expires_on", "info-expires"},
+        {"release_on", "release_on", "info-release"},
         {"visible_to", "sensitive", "info-sensitive"},
     };
     const form *f = typed_form(ps, FORM_INFO);
@@ -1220,13 +1222,13 @@ static json_t *information_form(req *r, json_t *bases, const page_state *ps)
             }
         add_problem(r, errors, summary, key, href, nz(json_get_str(p, "message")));
     }
-    return json_pack("{s:o,s:s,s:b,s:s,s:o,s:s,s:b,s:s,s:o,s:o,s:b}", "categories",
+    return json_pack("{s:o,s:s,s:b,s:s,s:o,s:s,s:b,s:s,s:s,s:o,s:o,s:b}", "categories",
                      select_options(r, category_ids, COUNT(category_ids), vocab_category, form_get(f, "category")),
                      "content", typed(f, "content"), "withhold", ticked(f, "withhold"), "reason", typed(f, "reason"),
                      "bases", basis_radios(r, bases, "info-basis", form_get(f, "basis")), "justification",
                      typed(f, "justification"), "sensitive", ticked(f, "sensitive"), "expires_on",
-                     typed(f, "expires_on"), "errors", errors, "problems", summary, "has_problems",
-                     json_array_size(summary) > 0);
+                     typed(f, "expires_on"), "release_on", typed(f, "release_on"), "errors", errors, "problems",
+                     summary, "has_problems", json_array_size(summary) > 0);
 }
 
 /* The coordinator's forms: add an agency, exclude a user, who reads the
@@ -1504,6 +1506,8 @@ static json_t *information_body(const form *f)
         json_object_set_new(b, "sensitive", json_true());
     if ((v = val(f, "expires_on")))
         json_object_set_new(b, "expires_on", json_string(v));
+    if ((v = val(f, "release_on")))
+        json_object_set_new(b, "release_on", json_string(v));
     return b;
 }
 

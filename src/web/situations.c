@@ -1165,8 +1165,8 @@ typedef struct alerts_ctx {
  * record: the API shows the live computation, not the stored copy). */
 static int computed_kind(const char *kind)
 {
-    static const char *const kinds[] = {"action_overdue", "protective_order_expiring", "review_due",
-                                        "urgent_waiting", NULL};
+    static const char *const kinds[] = {"action_overdue", "protective_order_expiring", "perpetrator_release",
+                                        "review_due", "urgent_waiting", NULL};
     for (size_t i = 0; kinds[i]; i++)
         if (strcmp(kind, kinds[i]) == 0)
             return 1;
@@ -1183,8 +1183,35 @@ static int stored_alert_cb(void *ctx, const store_alert *al)
     return 0;
 }
 
+/* A perpetrator's release: the date is the item's, shown only to whoever
+ * may read the item (policy_item_visible); the id names the item, not the
+ * date. */
+static int release_alert(alerts_ctx *x, const store_computed_alert *al)
+{
+    req *r = x->r;
+    char item_id[ID_LEN + 1];
+    store_info it;
+    const char *p = al->key + strlen("release:");
+    size_t n = strcspn(p, ":");
+    if (n != ID_LEN)
+        return 0;
+    memcpy(item_id, p, ID_LEN);
+    item_id[ID_LEN] = '\0';
+    if (store_info_get(req_db(r), r->a, item_id, &it) != STORE_OK)
+        return 0;
+    policy_item pi = {.coordinator = policy_coordinates(&r->who, al->territory_id), .visible_to = it.visible_to,
+                      .shared_by_agency = it.agency_id, .basis = it.basis,
+                      .excluded_sectors = it.consent_excluded_sectors};
+    json_t *o = json_pack("{s:s,s:s,s:s}", "id", arena_printf(r->a, "release:%s", item_id), "kind", al->kind,
+                          "situation_id", al->situation_id);
+    json_object_set_new(o, "since", policy_item_visible(&r->who, &pi) ? json_string(al->since) : json_null());
+    json_array_append_new(x->list, o);
+    return 0;
+}
+
 /* Computed: overdue actions (owner agency and coordinators), protective
- * orders expiring within 14 days (sharing agency and coordinators), review
+ * orders expiring and perpetrators released within 14 days (sharing
+ * agency and coordinators), review
  * dates reached and urgent referrals on no meeting within the target
  * (coordinators). A non-coordinator is told only about situations the
  * policy lets them see. */
@@ -1198,6 +1225,8 @@ static int computed_alert_cb(void *ctx, const store_computed_alert *al)
             !situation_allowed(r, al->situation_id, VERB_READ, &acc))
             return 0;
     }
+    if (strcmp(al->kind, "perpetrator_release") == 0)
+        return release_alert(x, al);
     json_array_append_new(x->list, json_pack("{s:s,s:s,s:s,s:s}", "id", al->key, "kind", al->kind,
                                              "situation_id", al->situation_id, "since", al->since));
     return 0;
