@@ -161,6 +161,7 @@ const route app_routes[] = {
     {"POST", "/meetings/{id}/minutes", (void *)page_meeting_minutes, 0},
 
     /* alerts page and e-mail digest (digest work): entries below */
+    {"GET", "/alerts", (void *)page_alerts, 0},
 
     /* meeting follow-up (research, printable minutes): entries below */
 

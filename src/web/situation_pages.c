@@ -33,6 +33,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/alertkind.h"
 #include "core/dates.h"
 #include "core/instrument.h"
 #include "lib/id.h"
@@ -1907,6 +1908,72 @@ int page_triage(req *r)
         set_text(e, "route_label", LABEL(r, route_labels, json_get_str(e, "suggested_route")));
     }
     return resp_page(r, 200, "triage", N_("Triage queue"), json_pack("{s:o}", "queue", q));
+}
+
+/* ------------------------------------------------------ alerts page */
+
+/* GET /alerts: the caller's alerts (what GET /api/v1/alerts lists for
+ * them), grouped by kind, the most pressing first, each with a link to its
+ * situation; no personal data, as in the API. The read is audited. */
+int page_alerts(req *r)
+{
+    policy_target refer = {.type = OBJ_REFERRAL, .territory_id = r->agency.territory_id};
+    int cell = policy_check(&r->who, VERB_CREATE, &refer);
+    json_t *list = alerts_of(r);
+    if (!list || auth_audit(r, "read", "alert_list", "", "") != 0) {
+        json_decref(list);
+        return -1;
+    }
+    size_t n = 0;
+    while (alert_kinds[n])
+        n++;
+    json_t **by = calloc(n + 1, sizeof(*by)), *groups = json_array(), *al;
+    if (!by) {
+        json_decref(list);
+        json_decref(groups);
+        return -1;
+    }
+    size_t i;
+    json_array_foreach(list, i, al) {
+        const char *kind = nz(json_get_str(al, "kind")), *sid = nz(json_get_str(al, "situation_id"));
+        const char *meeting = json_get_str(al, "meeting_id"), *since = json_get_str(al, "since");
+        size_t k = alert_kind_rank(kind);
+        if (k > n)
+            k = n;
+        if (!by[k])
+            by[k] = json_pack("{s:s,s:s,s:s,s:[]}", "kind", kind, "label", req_tr(r, alert_kind_label(kind)), "help",
+                              *alert_kind_help(kind) ? req_tr(r, alert_kind_help(kind)) : "", "alerts");
+        json_t *o;
+        if (meeting && *meeting) {
+            o = json_pack("{s:s,s:s}", "href", arena_printf(r->a, "/meetings/%s", meeting), "link_text",
+                          req_tr(r, N_("Open the meeting")));
+        } else {
+            store_situation st;
+            const char *text = req_tr(r, N_("Open the situation"));
+            if (store_situation_get(req_db(r), r->a, sid, &st) == STORE_OK)
+                text = req_tr1(r, N_("Situation referred on {1}"), date_text(r, st.created_at));
+            o = json_pack("{s:s,s:s}", "href", arena_printf(r->a, "/situations/%s", sid), "link_text", text);
+        }
+        if (since && *since) {
+            json_object_set_new(o, "since", json_string(since));
+            json_object_set_new(o, "since_text", json_string(date_text(r, since)));
+        }
+        json_array_append_new(json_object_get(by[k], "alerts"), o);
+    }
+    json_decref(list);
+    for (size_t k = 0; k <= n; k++) {
+        if (!by[k])
+            continue;
+        json_t *g = by[k];
+        size_t count = json_array_size(json_object_get(g, "alerts"));
+        json_object_set_new(g, "heading_id", json_string(arena_printf(r->a, "alerts-%zu", k)));
+        json_object_set_new(g, "count", json_string(arena_printf(r->a, "%zu", count)));
+        json_array_append_new(groups, g);
+    }
+    free(by);
+    return resp_page(r, 200, "alerts", N_("Alerts"),
+                     json_pack("{s:o,s:b,s:b}", "groups", groups, "has_alerts", json_array_size(groups) > 0,
+                               "no_content", !cell));
 }
 
 /* ------------------------------------------- the disclosure register */

@@ -1232,7 +1232,7 @@ static int computed_alert_cb(void *ctx, const store_computed_alert *al)
     return 0;
 }
 
-int api_alerts(req *r)
+json_t *alerts_of(req *r)
 {
     alerts_ctx x = {.r = r, .list = json_array()};
     policy_target t = {.type = OBJ_TRIAGE, .territory_id = r->agency.territory_id};
@@ -1243,16 +1243,24 @@ int api_alerts(req *r)
     /* The stored alerts go to the territory's coordinators only; anyone
      * else gets the computed ones about what they own and may see. */
     x.coordinator = policy_check(&r->who, VERB_LIST, &t);
-    if (x.coordinator && store_alerts_open_each(c, r->agency.territory_id, stored_alert_cb, &x) != STORE_OK) {
+    if ((x.coordinator && store_alerts_open_each(c, r->agency.territory_id, stored_alert_cb, &x) != STORE_OK) ||
+        store_alerts_computed_each(c, x.coordinator ? r->agency.territory_id : NULL, today, now, computed_alert_cb,
+                                   &x) != STORE_OK) {
         json_decref(x.list);
+        return NULL;
+    }
+    return x.list;
+}
+
+/* GET /api/v1/alerts: the caller's alerts; the read is audited. */
+int api_alerts(req *r)
+{
+    json_t *list = alerts_of(r);
+    if (!list || auth_audit(r, "read", "alert_list", "", "") != 0) {
+        json_decref(list);
         return -1;
     }
-    if (store_alerts_computed_each(c, x.coordinator ? r->agency.territory_id : NULL, today, now,
-                                   computed_alert_cb, &x) != STORE_OK) {
-        json_decref(x.list);
-        return -1;
-    }
-    return resp_json(r, 200, json_pack("{s:o}", "alerts", x.list));
+    return resp_json(r, 200, json_pack("{s:o}", "alerts", list));
 }
 
 /* PATCH /api/v1/situations/{id}/review {review_on: "YYYY-MM-DD" | null, version}

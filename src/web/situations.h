@@ -20,6 +20,10 @@ int api_situation(req *r);
 int api_triage(req *r);
 int api_triage_queue(req *r);
 int api_alerts(req *r);
+/* The caller's alerts, as GET /api/v1/alerts lists them ([{id, kind,
+ * situation_id, since}]); NULL on a store failure. Not audited: the
+ * caller audits its read. */
+json_t *alerts_of(req *r);
 int api_situation_review(req *r);
 int api_situation_close(req *r);
 int api_instruments(req *r);

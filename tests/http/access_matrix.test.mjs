@@ -191,6 +191,7 @@ const PAGES = [
   ['GET /meetings/{M}/screen',                                     '404 200 404 404 404 200 404 404 404 404 303', { mayReveal: ['consentS', 'sensS'] }],
   ['POST /meetings/{M}/minutes',                                   '404 403 404 404 404 303 404 404 404 404 303', { to: '/meetings/{M}/screen?item=' }],
   // (alerts and digest pages)
+  ['GET /alerts',                                                  '200 200 200 200 200 200 200 200 200 200 303'],
 
   // (meeting follow-up pages)
 
