@@ -21,6 +21,8 @@ enum {
     OPT_ROLE,
     OPT_DISPLAY_NAME,
     OPT_LANG,
+    OPT_EMAIL,
+    OPT_DRY_RUN,
 };
 
 void cli_parse(int argc, char **argv, cli_opts *o)
@@ -43,6 +45,8 @@ void cli_parse(int argc, char **argv, cli_opts *o)
         {"role", required_argument, NULL, OPT_ROLE},
         {"display-name", required_argument, NULL, OPT_DISPLAY_NAME},
         {"lang", required_argument, NULL, OPT_LANG},
+        {"email", required_argument, NULL, OPT_EMAIL},
+        {"dry-run", no_argument, NULL, OPT_DRY_RUN},
         {NULL, 0, NULL, 0},
     };
     char err[512];
@@ -89,6 +93,8 @@ void cli_parse(int argc, char **argv, cli_opts *o)
         case OPT_ROLE: o->role = optarg; break;
         case OPT_DISPLAY_NAME: o->display_name = optarg; break;
         case OPT_LANG: o->lang = optarg; break;
+        case OPT_EMAIL: o->email = optarg; break;
+        case OPT_DRY_RUN: o->dry_run = 1; break;
         case 'T': {
             char *end = NULL;
             long t = strtol(optarg, &end, 10);

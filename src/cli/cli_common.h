@@ -27,6 +27,8 @@ typedef struct cli_opts {
     const char *role;         /* --role */
     const char *display_name; /* --display-name */
     const char *lang;         /* --lang */
+    const char *email;        /* --email (user add, user set-email) */
+    int dry_run;              /* --dry-run (digest run) */
     int db_given;             /* --db was on the command line */
     int bad;          /* an unknown option or missing value was seen */
 } cli_opts;

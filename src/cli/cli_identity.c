@@ -23,6 +23,7 @@
 #include "core/person.h"
 #include "core/policy.h"
 #include "lib/arena.h"
+#include "lib/email.h"
 #include "sec/audit.h"
 #include "sec/fieldcrypt.h"
 #include "sec/keyfile.h"
@@ -527,14 +528,16 @@ static int user_add(int argc, char **argv)
     cli_parse(argc, argv, &o);
     if (o.help) {
         puts("Usage: filet user add --db PATH --key FILE --username U --agency ID --role ROLE\n"
-             "                      [--display-name NAME] [--lang fr|en] [--json] < password\n\n"
+             "                      [--display-name NAME] [--lang fr|en] [--email ADDRESS]\n"
+             "                      [--json] < password\n\n"
              "Creates a user of agency ID. The password is the first line of standard\n"
              "input (never an argument): at least 12 characters, not a common or breached\n"
              "password. U is 3 to 64 of a-z 0-9 . _ - (lowercased). ROLE is one of\n"
              "  " ROLES_TEXT ".\n"
              "Also makes the user's second-factor (TOTP) secret, kept encrypted with the\n"
              "key file, and prints it this once only; the first sign-in with a code\n"
-             "confirms it. With --json prints\n"
+             "confirms it. --email gives the address of the daily digest of alerts.\n"
+             "With --json prints\n"
              "{\"id\": ID, \"totp_secret\": BASE32, \"otpauth_uri\": \"otpauth://...\"}.");
         return 0;
     }
@@ -549,6 +552,8 @@ static int user_add(int argc, char **argv)
     const char *lang = o.lang ? o.lang : "fr";
     if (strcmp(lang, "fr") != 0 && strcmp(lang, "en") != 0)
         return cli_fail(&o, "--lang is fr or en");
+    if (o.email && *o.email && !email_valid(o.email))
+        return cli_fail(&o, "--email is not a valid e-mail address (such as name@example.org)");
     const char *display = o.display_name ? o.display_name : uname;
     if (!text_ok(display, TEXT_MAX_BYTES))
         return cli_fail(&o, "the display name must be 1 to %d bytes of text without control characters",
@@ -577,6 +582,7 @@ static int user_add(int argc, char **argv)
     snprintf(u.agency_id, sizeof(u.agency_id), "%s", o.agency);
     snprintf(u.role, sizeof(u.role), "%s", o.role);
     snprintf(u.lang, sizeof(u.lang), "%s", lang);
+    snprintf(u.email, sizeof(u.email), "%s", o.email ? o.email : "");
     u.active = 1;
     if (password_hash(pw, u.password_hash) != 0) {
         cli_fail(&o, "could not hash the password");
@@ -607,7 +613,9 @@ static int user_add(int argc, char **argv)
     if (src == STORE_OK)
         src = store_user_set_totp(x.c, id, enc);
     if (src == STORE_OK)
-        src = audit_cli(&x, "create", "user", id, "username,display_name,agency_id,role,lang,password,totp");
+        src = audit_cli(&x, "create", "user", id,
+                        u.email[0] ? "username,display_name,agency_id,role,lang,email,password,totp"
+                                   : "username,display_name,agency_id,role,lang,password,totp");
     if (src == STORE_OK)
         src = store_write_commit(x.c);
     if (src != STORE_OK) {
@@ -706,6 +714,49 @@ static int user_set_active(int argc, char **argv, int active)
         printf("user %s enabled\n", uc.uname);
     else
         printf("user %s disabled; their sessions are ended\n", uc.uname);
+    rc = 0;
+out:
+    user_cmd_end(&uc);
+    return rc;
+}
+
+static int user_set_email(int argc, char **argv)
+{
+    user_cmd uc;
+    int rc = user_cmd_start(&uc, argc, argv, 1);
+    if (rc == -1) {
+        puts("Usage: filet user set-email --db PATH --key FILE --username U --email ADDRESS [--json]\n\n"
+             "Sets the address the daily digest of alerts goes to (--email \"\" removes\n"
+             "it: no digest). The digest holds only counts and a link. With --json\n"
+             "prints {\"ok\": true}.");
+        return 0;
+    }
+    if (rc)
+        goto out;
+    rc = 1;
+    if (!uc.o.email) {
+        rc = usage_fail(&uc.o, argv[0], "needs --email ADDRESS (\"\" to remove it)");
+        goto out;
+    }
+    if (*uc.o.email && !email_valid(uc.o.email)) {
+        cli_fail(&uc.o, "--email is not a valid e-mail address (such as name@example.org)");
+        goto out;
+    }
+    int src = store_user_set_email(uc.x.c, uc.u.id, uc.o.email);
+    if (src == STORE_OK)
+        src = audit_cli(&uc.x, "update", "user", uc.u.id, "email");
+    if (src == STORE_OK)
+        src = store_write_commit(uc.x.c);
+    if (src != STORE_OK) {
+        cli_fail(&uc.o, "could not change the user: %s", cli_store_msg(src));
+        goto out;
+    }
+    if (uc.o.json)
+        cli_print_json(json_pack("{s:b}", "ok", 1));
+    else if (*uc.o.email)
+        printf("user %s: digest address set\n", uc.uname);
+    else
+        printf("user %s: digest address removed\n", uc.uname);
     rc = 0;
 out:
     user_cmd_end(&uc);
@@ -826,6 +877,8 @@ static int list_user(void *ctx, const store_user *u)
                           u->role, "active", u->active, "totp_confirmed", u->totp_confirmed);
     if (!o)
         return 1;
+    if (u->email[0]) /* present only when set */
+        json_object_set_new(o, "email", json_string(u->email));
     return json_array_append_new(ctx, o) != 0;
 }
 
@@ -841,7 +894,7 @@ static int user_list(int argc, char **argv)
         puts("Usage: filet user list --db PATH [--json]\n\n"
              "Lists the users (never their password hashes or second-factor secrets).\n"
              "With --json prints {\"users\": [{\"id\", \"username\", \"display_name\",\n"
-             "\"agency_id\", \"role\", \"active\", \"totp_confirmed\"}, ...]}.");
+             "\"agency_id\", \"role\", \"active\", \"totp_confirmed\"} and \"email\" when set, ...]}.");
         return 0;
     }
     if (o.bad)
@@ -888,6 +941,7 @@ int cmd_user(int argc, char **argv)
         {"enable", user_enable, "let a disabled user sign in again"},
         {"reset-mfa", user_reset_mfa, "give a user a new second-factor secret"},
         {"passwd", user_passwd, "set a user's password (on stdin)"},
+        {"set-email", user_set_email, "set or remove the address of a user's daily digest"},
         {"list", user_list, "list the users"},
     };
     return dispatch("user", subs, sizeof(subs) / sizeof(subs[0]), argc, argv);

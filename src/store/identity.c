@@ -12,7 +12,7 @@
 #include "store/store.h"
 
 #define USER_COLS "id, username, display_name, agency_id, role, lang, password_hash, active, " \
-                  "COALESCE(totp_secret_enc, ''), totp_confirmed, totp_last_step"
+                  "COALESCE(totp_secret_enc, ''), totp_confirmed, totp_last_step, COALESCE(email, '')"
 
 static void user_row(sqlite3_stmt *st, store_user *u)
 {
@@ -27,6 +27,7 @@ static void user_row(sqlite3_stmt *st, store_user *u)
     sql_col(st, 8, u->totp_secret_enc, sizeof(u->totp_secret_enc));
     u->totp_confirmed = sqlite3_column_int(st, 9);
     u->totp_last_step = sqlite3_column_int64(st, 10);
+    sql_col(st, 11, u->email, sizeof(u->email));
 }
 
 static int user_one(store_conn *c, const char *sql, const char *arg, store_user *out)
@@ -101,6 +102,17 @@ int store_user_set_lang(store_conn *c, const char *id, const char *lang)
         return rc;
     sql_bind_texts(st, 1, 2, lang, id);
     return sql_exec_changed(c, st, "user_set_lang");
+}
+
+int store_user_set_email(store_conn *c, const char *id, const char *email)
+{
+    sqlite3_stmt *st;
+    int rc = sql_prepare(c, "UPDATE users SET email = ?, version = version + 1 WHERE id = ?", &st);
+    if (rc)
+        return rc;
+    sql_bind_text_or_null(st, 1, email && *email ? email : NULL);
+    sql_bind_texts(st, 2, 1, id);
+    return sql_exec_changed(c, st, "user_set_email");
 }
 
 int store_user_set_active(store_conn *c, const char *id, int active)

@@ -524,7 +524,7 @@ int store_user_add(store_conn *c, const store_user *u, char *id_out)
     sqlite3_stmt *st;
     char now[32];
     int rc = sql_prepare(c, "INSERT INTO users(id, username, display_name, agency_id, role, lang, "
-                        "password_hash, active, created_at, totp_secret_enc) VALUES (?,?,?,?,?,?,?,?,?,?)", &st);
+                        "password_hash, active, created_at, totp_secret_enc, email) VALUES (?,?,?,?,?,?,?,?,?,?,?)", &st);
     if (rc)
         return rc;
     id_new(id_out);
@@ -539,6 +539,7 @@ int store_user_add(store_conn *c, const store_user *u, char *id_out)
     sqlite3_bind_int(st, 8, u->active);
     sqlite3_bind_text(st, 9, now, -1, SQLITE_TRANSIENT);
     sql_bind_text_or_null(st, 10, u->totp_secret_enc);
+    sql_bind_text_or_null(st, 11, u->email[0] ? u->email : NULL);
     return sql_exec_done(c, st, "user_add");
 }
 

@@ -90,6 +90,7 @@ typedef struct store_user {
     char totp_secret_enc[256]; /* fieldcrypt text, or "" */
     int totp_confirmed;
     long long totp_last_step;
+    char email[256];           /* for the daily digest of alerts; "" = none */
 } store_user;
 
 int store_territory_add(store_conn *c, const char *name, const char *timezone, char *id_out);
@@ -111,6 +112,8 @@ int store_users_each(store_conn *c, int (*fn)(void *ctx, const store_user *u), v
 int store_user_set_password(store_conn *c, const char *id, const char *hash);
 int store_user_set_active(store_conn *c, const char *id, int active);
 int store_user_set_lang(store_conn *c, const char *id, const char *lang);
+/* Sets (or, with NULL or "", clears) the user's e-mail address. */
+int store_user_set_email(store_conn *c, const char *id, const char *email);
 /* New (unconfirmed) second-factor secret; the replay guard restarts. */
 int store_user_set_totp(store_conn *c, const char *id, const char *secret_enc);
 /* Records step as used, only if it is newer than the last used step:

@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lib/email.h"
 #include "sec/audit.h"
 #include "sec/fieldcrypt.h"
 #include "sec/password.h"
@@ -36,6 +37,7 @@
 #define NAME_MAX_BYTES 200
 #define TZ_MAX_BYTES 63
 #define URI_MAX 512
+#define EMAIL_MSG N_("Give a valid e-mail address, such as name@example.org, or leave it empty.")
 
 /* The ids offered in the forms' lists, in the order shown. */
 static const char *const role_ids[] = {"practitioner", "representative", "coordinator", "auditor", "admin"};
@@ -57,6 +59,7 @@ typedef struct agency_in {
 
 typedef struct user_in {
     const char *username, *display_name, *agency_id, *role, *password, *lang;
+    const char *email; /* optional: the daily digest's address */
 } user_in;
 
 typedef enum user_op { USER_DISABLE, USER_ENABLE, USER_RESET_MFA } user_op;
@@ -247,6 +250,8 @@ static int user_create(req *r, const user_in *in, admin_out *o)
         return out_error(o, 422, "invalid_role", N_("Choose a role from the list."));
     if (strcmp(lang, "fr") != 0 && strcmp(lang, "en") != 0)
         return out_error(o, 422, "invalid_lang", N_("The language must be fr or en."));
+    if (in->email && *in->email && !email_valid(in->email))
+        return out_error(o, 422, "invalid_email", EMAIL_MSG);
     rc = in->agency_id && *in->agency_id ? store_agency_by_id(c, in->agency_id, &ag) : STORE_NOTFOUND;
     if (rc == STORE_NOTFOUND)
         return out_error(o, 422, "unknown_agency", N_("Choose an existing agency."));
@@ -263,6 +268,7 @@ static int user_create(req *r, const user_in *in, admin_out *o)
     snprintf(u.agency_id, sizeof(u.agency_id), "%s", ag.id);
     snprintf(u.role, sizeof(u.role), "%s", in->role);
     snprintf(u.lang, sizeof(u.lang), "%s", lang);
+    snprintf(u.email, sizeof(u.email), "%s", in->email ? in->email : "");
     u.active = 1;
     if (password_hash(in->password, u.password_hash) != 0)
         return -1;
@@ -272,7 +278,8 @@ static int user_create(req *r, const user_in *in, admin_out *o)
     if (rc == STORE_OK)
         rc = new_secret(r, o->id, u.username, o, &enc) == 0 ? store_user_set_totp(c, o->id, enc) : STORE_ERR;
     rc = write_finish(r, c, rc, "create", "user", o->id,
-                      "username,display_name,agency_id,role,lang,password,totp");
+                      u.email[0] ? "username,display_name,agency_id,role,lang,email,password,totp"
+                                 : "username,display_name,agency_id,role,lang,password,totp");
     sodium_memzero(u.password_hash, sizeof(u.password_hash));
     if (rc == STORE_CONFLICT)
         sodium_memzero(o->secret, sizeof(o->secret));
@@ -348,10 +355,12 @@ static int add_agency(void *ctx, const store_agency *a)
 /* Users as the API shows them: never a hash or a secret (ASVS 8.3.x). */
 static int add_user(void *ctx, const store_user *u)
 {
-    json_array_append_new(ctx, json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:b,s:b}", "id", u->id, "username", u->username,
-                                         "display_name", u->display_name, "agency_id", u->agency_id,
-                                         "role", u->role, "lang", u->lang, "active", u->active,
-                                         "totp_confirmed", u->totp_confirmed));
+    json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:b,s:b}", "id", u->id, "username", u->username, "display_name",
+                          u->display_name, "agency_id", u->agency_id, "role", u->role, "lang", u->lang, "active",
+                          u->active, "totp_confirmed", u->totp_confirmed);
+    if (u->email[0]) /* present only when set */
+        json_object_set_new(o, "email", json_string(u->email));
+    json_array_append_new(ctx, o);
     return 0;
 }
 
@@ -559,7 +568,8 @@ int api_users(req *r)
 
 int api_user_create(req *r)
 {
-    static const char *const keys[] = {"username", "display_name", "agency_id", "role", "password", "lang", NULL};
+    static const char *const keys[] = {"username", "display_name", "agency_id", "role", "password", "lang", "email",
+                                       NULL};
     json_t *body;
     admin_out o;
     int bad = 0;
@@ -568,13 +578,58 @@ int api_user_create(req *r)
     if (body_json(r, keys, &body))
         return 0;
     user_in in = {jstr(body, "username", &bad), jstr(body, "display_name", &bad), jstr(body, "agency_id", &bad),
-                  jstr(body, "role", &bad), jstr(body, "password", &bad), jstr(body, "lang", &bad)};
+                  jstr(body, "role", &bad), jstr(body, "password", &bad), jstr(body, "lang", &bad),
+                  jstr(body, "email", &bad)};
     if (bad)
         return api_bad_type(r, body);
     memset(&o, 0, sizeof(o));
     int rc = user_create(r, &in, &o);
     json_decref(body);
     return api_answer(r, rc, &o, 1);
+}
+
+/* PATCH /api/v1/users/{id} {email: "a@b.org" | null | ""}: sets or
+ * clears the address of the daily digest. */
+int api_user_update(req *r)
+{
+    static const char *const keys[] = {"email", NULL};
+    json_t *body;
+    store_user u;
+    int bad = 0;
+    if (!allowed(r, OBJ_USER, VERB_UPDATE))
+        return 0;
+    if (body_json(r, keys, &body))
+        return 0;
+    const char *email = jstr(body, "email", &bad);
+    if (bad || !json_object_get(body, "email")) {
+        json_decref(body);
+        return resp_error(r, 400, "invalid_field", N_("A field of the request has the wrong type."));
+    }
+    if (email && *email && !email_valid(email)) {
+        json_decref(body);
+        return resp_error(r, 422, "invalid_email", EMAIL_MSG);
+    }
+    store_conn *c = req_db(r);
+    int rc = store_user_by_id(c, req_param(r, 0), &u);
+    if (rc == STORE_NOTFOUND) {
+        json_decref(body);
+        return resp_error(r, 404, "not_found", N_("The page you asked for does not exist or is not available to you."));
+    }
+    sodium_memzero(u.password_hash, sizeof(u.password_hash));
+    if (rc != STORE_OK || store_write_begin(c) != STORE_OK) {
+        json_decref(body);
+        return -1;
+    }
+    rc = store_user_set_email(c, u.id, email);
+    rc = write_finish(r, c, rc, "update", "user", u.id, "email");
+    json_t *out = json_pack("{s:s}", "id", u.id);
+    json_object_set_new(out, "email", email && *email ? json_string(email) : json_null());
+    json_decref(body);
+    if (rc != STORE_OK) {
+        json_decref(out);
+        return -1;
+    }
+    return resp_json(r, 200, out);
 }
 
 static int api_user_op(req *r, user_op op)
@@ -732,6 +787,7 @@ static int admin_render(req *r, int status, const admin_view *v)
     if (v->u) {
         set_str(typed, "u_username", v->u->username);
         set_str(typed, "u_display_name", v->u->display_name);
+        set_str(typed, "u_email", v->u->email);
     }
     if (v->error && v->error_at)
         json_object_set_new(errors, v->error_at, json_string(req_tr(r, v->error)));
@@ -801,7 +857,7 @@ int page_admin_user(req *r)
     if (!allowed(r, OBJ_USER, VERB_CREATE) || read_form(r, &f))
         return 0;
     user_in in = {form_get(&f, "username"), form_get(&f, "display_name"), form_get(&f, "agency_id"),
-                  form_get(&f, "role"), form_get(&f, "password"), form_get(&f, "lang")};
+                  form_get(&f, "role"), form_get(&f, "password"), form_get(&f, "lang"), form_get(&f, "email")};
     memset(&o, 0, sizeof(o));
     if (user_create(r, &in, &o) != 0) {
         sodium_memzero(&o, sizeof(o));

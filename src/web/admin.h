@@ -16,6 +16,7 @@ int api_agencies(req *r);
 int api_agency_create(req *r);
 int api_users(req *r);
 int api_user_create(req *r);
+int api_user_update(req *r);
 int api_user_disable(req *r);
 int api_user_enable(req *r);
 int api_user_reset_mfa(req *r);

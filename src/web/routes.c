@@ -162,6 +162,7 @@ const route app_routes[] = {
 
     /* alerts page and e-mail digest (digest work): entries below */
     {"GET", "/alerts", (void *)page_alerts, 0},
+    {"PATCH", "/api/v1/users/{id}", (void *)api_user_update, 0},
 
     /* meeting follow-up (research, printable minutes): entries below */
 

@@ -105,6 +105,7 @@ const API = [
   ['POST /api/v1/meetings/{M}/minutes',                            '404 403 404 404 404 201 404 404 404 404 401'],
   ['GET /api/v1/meetings/{M}/calendar.ics',                        '404 200 404 404 404 200 404 404 404 404 401'],
   // (alerts and digest rows)
+  ['PATCH /api/v1/users/{SPARE2}',                                 '403 403 403 403 403 403 403 403 200 403 401'],
 
   // (meeting follow-up rows)
 
@@ -142,6 +143,7 @@ const BODIES = {
   'POST /api/v1/meetings/{M}/attendance': (w) => ({ agency_id: w.agencyOf.dpj, undertaking_accepted: true }),
   'POST /api/v1/meetings/{M}/minutes': (w, col) => ({ situation_id: w.S, text: `Compte rendu de ${col}`, decisions: 'Suivi.' }),
   // (alerts and digest bodies)
+  'PATCH /api/v1/users/{SPARE2}': (w, col) => ({ email: `spare2-${col}@example.org` }),
 
   // (meeting follow-up bodies)
 
