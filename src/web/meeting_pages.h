@@ -18,5 +18,6 @@ int page_meeting_attendance(req *r);
 int page_meeting_agenda(req *r);
 int page_meeting_screen(req *r);
 int page_meeting_minutes(req *r);
+int page_meeting_research(req *r);
 
 #endif

@@ -163,6 +163,9 @@ const route app_routes[] = {
     /* alerts page and e-mail digest (digest work): entries below */
 
     /* meeting follow-up (research, printable minutes): entries below */
+    {"GET", "/api/v1/meetings/{id}/research", (void *)api_meeting_research, 0},
+    {"POST", "/api/v1/meetings/{id}/research", (void *)api_meeting_research_add, 0},
+    {"POST", "/meetings/{id}/research", (void *)page_meeting_research, 0},
 
     /* indicators and reports: entries below */
 

@@ -107,6 +107,8 @@ const API = [
   // (alerts and digest rows)
 
   // (meeting follow-up rows)
+  ['GET /api/v1/meetings/{M}/research',                            '404 200 404 404 404 200 404 404 404 404 401'],
+  ['POST /api/v1/meetings/{M}/research',                           '404 201 404 404 404 201 404 404 404 404 401'],
 
   // (indicators rows)
 
@@ -144,6 +146,8 @@ const BODIES = {
   // (alerts and digest bodies)
 
   // (meeting follow-up bodies)
+  'POST /api/v1/meetings/{M}/research': (w, col) => ({ situation_id: w.S, category: 'other', content: `Recherche de ${col}`,
+    basis: 'consent' }),
 
   // (indicators bodies)
 
@@ -193,6 +197,7 @@ const PAGES = [
   // (alerts and digest pages)
 
   // (meeting follow-up pages)
+  ['POST /meetings/{M}/research',                                  '404 303 404 404 404 303 404 404 404 404 303', { to: '/meetings/{M}?researched=1' }],
 
   // (indicators pages)
 
@@ -220,6 +225,8 @@ const FORMS = {
   // (alerts and digest forms)
 
   // (meeting follow-up forms)
+  'POST /meetings/{M}/research': (w, col) => ({ situation_id: w.S, category: 'other', content: `Recherche de ${col} (page)`,
+    basis: 'consent' }),
 
   // (indicators forms)
 
