@@ -87,7 +87,7 @@ int store_research_each(store_conn *c, arena *a, const char *meeting_id, const c
 {
     sqlite3_stmt *st;
     int rc = sql_prepare(c, "SELECT " INFO_COLS " FROM information i JOIN agencies a ON a.id = i.agency_id "
-                            "WHERE i.meeting_id = ? AND i.situation_id = ? ORDER BY i.created_at, i.id", &st);
+                            "WHERE i.meeting_id = ? AND i.situation_id = ? ORDER BY i.created_at, i.rowid", &st);
     if (rc)
         return rc;
     sql_bind_texts(st, 1, 2, meeting_id, situation_id);

@@ -19,6 +19,10 @@
  *   POST /meetings/{id}/research       an invited agency's research about
  *                                      a situation of the agenda
  *                                      (api_meeting_research_add)
+ *   GET  /meetings/{id}/minutes        the minutes to print: attendance
+ *                                      with the undertakings, per situation
+ *                                      the caller may see its research,
+ *                                      minutes and decisions
  *
  * Access: every page first runs the API handler, which asks the policy
  * (a meeting the caller may not see is a 404, recorded); forms are turned
@@ -41,6 +45,7 @@
 #include "core/instrument.h"
 #include "lib/id.h"
 #include "lib/log.h"
+#include "lib/tz.h"
 #include "store/situations.h"
 #include "web/auth.h"
 #include "web/meetings.h"
@@ -803,4 +808,86 @@ int page_meeting_minutes(req *r)
     }
     json_decref(reply);
     return rc;
+}
+
+/* ------------------------------------------------- printable minutes */
+
+/* A time in the meeting's territory's zone, in the reader's language. */
+static const char *local_text(req *r, const char *rfc3339, const char *zone)
+{
+    char out[64];
+    if (!rfc3339 || tz_format(rfc3339, zone, r->lang, out, sizeof(out)) != 0)
+        return "";
+    return arena_strdup(r->a, out);
+}
+
+/* GET /meetings/{id}/minutes: what api_meeting gives the caller (the
+ * situations they may see, nothing of the others), with the research
+ * they may read - a restricted value says whom to ask, never the value.
+ * No place: an address can give away a shelter. The read is audited. */
+int page_meeting_minutes_print(req *r)
+{
+    const char *mid = req_param(r, 0);
+    int rc;
+    json_t *m = meeting_json(r, mid, &rc);
+    if (!m)
+        return rc;
+    store_territory t;
+    const char *tid = nz(json_get_str(m, "territory_id"));
+    if (store_territory_by_id(req_db(r), tid, &t) != STORE_OK) {
+        json_decref(m);
+        return -1;
+    }
+    const char *zone = arena_strdup(r->a, t.timezone);
+    json_t *invited = json_object_get(m, "invited"), *x;
+    json_t *att_rows = json_array(), *ag_rows = json_array();
+    size_t i;
+    int research_read = 0, failed = 0;
+    json_array_foreach(json_object_get(m, "attendance"), i, x) {
+        store_user u;
+        const char *uid = json_get_str(x, "user_id");
+        const char *by = uid && store_user_by_id(req_db(r), uid, &u) == STORE_OK ? arena_strdup(r->a, u.display_name) : "";
+        json_array_append_new(att_rows, json_pack("{s:s,s:s,s:s}", "agency",
+                                                  invited_name(invited, json_get_str(x, "agency_id")), "by", by, "at",
+                                                  local_text(r, json_get_str(x, "at"), zone)));
+    }
+    json_array_foreach(json_object_get(m, "agenda"), i, x) {
+        const char *sid = arena_strdup(r->a, nz(json_get_str(x, "situation_id")));
+        json_t *mn = json_object_get(x, "minutes");
+        json_t *row = json_pack("{s:s,s:I,s:b,s:s,s:s}", "short_id", arena_printf(r->a, "%.8s", sid), "item",
+                                (json_int_t)(i + 1), "urgent", json_is_true(json_object_get(x, "urgent")), "minutes",
+                                nz(json_get_str(mn, "text")), "decisions", nz(json_get_str(mn, "decisions")));
+        if (risk_of(r, sid, row) != 0)
+            failed = 1;
+        if (!failed && research_allowed(r, mid, sid, VERB_READ, NULL)) {
+            json_t *items = research_view(r, mid, sid);
+            if (!items)
+                failed = 1;
+            else
+                json_object_set_new(row, "research", research_rows(r, items));
+            json_decref(items);
+            research_read = 1;
+        }
+        json_array_append_new(ag_rows, row);
+        if (failed)
+            break;
+    }
+    const char *kind = nz(json_get_str(m, "kind"));
+    json_t *q = json_object_get(m, "quorum");
+    json_t *d = json_pack("{s:s,s:s,s:s,s:s,s:{s:I,s:I,s:b},s:o,s:o}", "id", mid, "kind_label",
+                          req_tr(r, vocab_meeting_kind(kind)), "territory", t.name, "when",
+                          local_text(r, json_get_str(m, "starts_at"), zone), "quorum", "present",
+                          (json_int_t)json_integer_value(json_object_get(q, "present")), "required",
+                          (json_int_t)json_integer_value(json_object_get(q, "required")), "met",
+                          json_is_true(json_object_get(q, "met")), "attendance", att_rows, "agenda", ag_rows);
+    char now[32];
+    time_rfc3339(clock_now(), now, sizeof(now));
+    json_object_set_new(d, "printed", json_string(local_text(r, now, zone)));
+    json_decref(m);
+    if (failed || auth_audit(r, "read", "minutes", mid, "print") != 0 ||
+        (research_read && auth_audit(r, "read", "research", mid, "print") != 0)) {
+        json_decref(d);
+        return -1;
+    }
+    return resp_page(r, 200, "meeting_minutes", N_("Minutes of the meeting"), d);
 }

@@ -166,6 +166,7 @@ const route app_routes[] = {
     {"GET", "/api/v1/meetings/{id}/research", (void *)api_meeting_research, 0},
     {"POST", "/api/v1/meetings/{id}/research", (void *)api_meeting_research_add, 0},
     {"POST", "/meetings/{id}/research", (void *)page_meeting_research, 0},
+    {"GET", "/meetings/{id}/minutes", (void *)page_meeting_minutes_print, 0},
 
     /* indicators and reports: entries below */
 

@@ -197,6 +197,7 @@ const PAGES = [
   // (alerts and digest pages)
 
   // (meeting follow-up pages)
+  ['GET /meetings/{M}/minutes',                                    '404 200 404 404 404 200 404 404 404 404 303'],
   ['POST /meetings/{M}/research',                                  '404 303 404 404 404 303 404 404 404 404 303', { to: '/meetings/{M}?researched=1' }],
 
   // (indicators pages)
