@@ -341,7 +341,15 @@ int api_meeting_create(req *r)
     snprintf(m.territory_id, sizeof(m.territory_id), "%s", t.territory_id);
     snprintf(m.kind, sizeof(m.kind), "%s", kind);
     snprintf(m.starts_at, sizeof(m.starts_at), "%s", starts);
-    m.quorum = q ? (int)json_integer_value(q) : 3;
+    /* The meeting's own quorum, else the territory's (a setting, 3 by
+     * default), fixed when the meeting is convened. */
+    store_territory_settings ts;
+    if (!q && store_territory_settings_get(c, t.territory_id, &ts) != STORE_OK) {
+        json_decref(agencies);
+        json_decref(b);
+        return -1;
+    }
+    m.quorum = q ? (int)json_integer_value(q) : ts.meeting_quorum;
     memcpy(m.created_by, r->user.id, sizeof(m.created_by));
     int has_place = place && *place; /* place lives in b, released next */
     m.place_enc = has_place ? req_encrypt(r, arena_printf(r->a, "meetings.place:%s", m.id), place) : NULL;
