@@ -16,7 +16,7 @@ int store_info_add(store_conn *c, const store_info *x)
     char now[32];
     int rc = sql_prepare(c, "INSERT INTO information(id, situation_id, category, shared, content_enc, reason_enc, "
                             "basis, justification_enc, visible_to, sensitive, expires_on, agency_id, user_id, "
-                            "created_at, release_on) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", &st);
+                            "created_at, release_on, meeting_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", &st);
     if (rc)
         return rc;
     time_rfc3339(clock_now(), now, sizeof(now));
@@ -31,6 +31,7 @@ int store_info_add(store_conn *c, const store_info *x)
     sql_bind_text_or_null(st, 11, x->expires_on);
     sql_bind_texts(st, 12, 3, x->agency_id, x->user_id, now);
     sql_bind_text_or_null(st, 15, x->release_on);
+    sql_bind_text_or_null(st, 16, x->meeting_id[0] ? x->meeting_id : NULL);
     return sql_exec_done(c, st, "info_add");
 }
 
@@ -38,7 +39,7 @@ int store_info_add(store_conn *c, const store_info *x)
                   "i.justification_enc, i.visible_to, i.sensitive, i.expires_on, i.agency_id, i.user_id, " \
                   "i.created_at, i.version, a.name, " \
                   "(SELECT s2.consent_excluded_sectors FROM situations s2 WHERE s2.id = i.situation_id), " \
-                  "i.release_on"
+                  "i.release_on, i.meeting_id"
 
 static void info_row(arena *a, sqlite3_stmt *st, store_info *x)
 {
@@ -61,6 +62,7 @@ static void info_row(arena *a, sqlite3_stmt *st, store_info *x)
     x->agency_name = sql_col_a(a, st, 15);
     x->consent_excluded_sectors = sql_col_a(a, st, 16);
     x->release_on = sql_col_a(a, st, 17);
+    sql_col(st, 18, x->meeting_id, sizeof(x->meeting_id));
 }
 
 int store_info_get(store_conn *c, arena *a, const char *id, store_info *x)
@@ -99,6 +101,25 @@ int store_info_each(store_conn *c, arena *a, const char *situation_id,
             break;
     }
     return sql_each_done(c, st, s, "info_each");
+}
+
+int store_research_each(store_conn *c, arena *a, const char *meeting_id, const char *situation_id,
+                        int (*fn)(void *ctx, const store_info *x), void *ctx)
+{
+    sqlite3_stmt *st;
+    int rc = sql_prepare(c, "SELECT " INFO_COLS " FROM information i JOIN agencies a ON a.id = i.agency_id "
+                            "WHERE i.meeting_id = ? AND i.situation_id = ? ORDER BY i.created_at, i.rowid", &st);
+    if (rc)
+        return rc;
+    sql_bind_texts(st, 1, 2, meeting_id, situation_id);
+    int s;
+    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        store_info x;
+        info_row(a, st, &x);
+        if (fn(ctx, &x))
+            break;
+    }
+    return sql_each_done(c, st, s, "research_each");
 }
 
 int store_register_each(store_conn *c, arena *a, const char *territory_id, const char *situation_id,

@@ -24,6 +24,7 @@ typedef struct store_info {
     char user_id[STORE_ID_LEN + 1];
     const char *created_at;
     long long version;
+    char meeting_id[STORE_ID_LEN + 1]; /* research for that meeting; "" for none */
     /* joined, for the register */
     const char *agency_name;
     const char *consent_excluded_sectors; /* the situation's consent conditions */
@@ -34,6 +35,10 @@ int store_info_add(store_conn *c, const store_info *x);
 int store_info_get(store_conn *c, arena *a, const char *id, store_info *x);
 int store_info_each(store_conn *c, arena *a, const char *situation_id,
                     int (*fn)(void *ctx, const store_info *x), void *ctx);
+/* The research of a meeting about one situation (items marked with the
+ * meeting), oldest first. */
+int store_research_each(store_conn *c, arena *a, const char *meeting_id, const char *situation_id,
+                        int (*fn)(void *ctx, const store_info *x), void *ctx);
 /* The register: every item (shared or not) of the situations of a
  * territory, or of one situation when situation_id is not NULL; newest
  * first; from/to limit created_at (dates, to exclusive; NULL open). */

@@ -20,7 +20,8 @@ int store_territory_settings_get(store_conn *c, const char *territory_id, store_
 {
     sqlite3_stmt *st;
     int rc = sql_prepare(c, "SELECT escalation_threshold, target_urgent_hours, target_conference_hours, "
-                            "target_clinical_hours FROM territories WHERE id = ?", &st);
+                            "target_clinical_hours, retention_months, meeting_quorum FROM territories WHERE id = ?",
+                         &st);
     if (rc)
         return rc;
     sql_bind_texts(st, 1, 1, territory_id);
@@ -31,6 +32,8 @@ int store_territory_settings_get(store_conn *c, const char *territory_id, store_
         out->target_hours[0] = sqlite3_column_int(st, 1);
         out->target_hours[1] = sqlite3_column_int(st, 2);
         out->target_hours[2] = sqlite3_column_int(st, 3);
+        out->retention_months = sqlite3_column_int(st, 4);
+        out->meeting_quorum = sqlite3_column_int(st, 5);
         rc = STORE_OK;
     } else {
         rc = s == SQLITE_DONE ? STORE_NOTFOUND : sql_rc(c->db, s, "territory_settings");
@@ -43,14 +46,16 @@ int store_territory_settings_set(store_conn *c, const char *territory_id, const 
 {
     sqlite3_stmt *st;
     int rc = sql_prepare(c, "UPDATE territories SET escalation_threshold = ?, target_urgent_hours = ?, "
-                            "target_conference_hours = ?, target_clinical_hours = ?, version = version + 1 "
-                            "WHERE id = ?", &st);
+                            "target_conference_hours = ?, target_clinical_hours = ?, retention_months = ?, "
+                            "meeting_quorum = ?, version = version + 1 WHERE id = ?", &st);
     if (rc)
         return rc;
     sqlite3_bind_int(st, 1, in->escalation_threshold);
     for (int i = 0; i < 3; i++)
         sqlite3_bind_int64(st, 2 + i, in->target_hours[i]);
-    sql_bind_texts(st, 5, 1, territory_id);
+    sqlite3_bind_int(st, 5, in->retention_months);
+    sqlite3_bind_int(st, 6, in->meeting_quorum);
+    sql_bind_texts(st, 7, 1, territory_id);
     return sql_exec_changed(c, st, "territory_settings_set");
 }
 

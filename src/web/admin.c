@@ -476,19 +476,59 @@ int api_territory_create(req *r)
 }
 
 /* PATCH /api/v1/territories/{id}: the territory's rules - the number of
- * incidents in 12 months that means potential escalation, and the time
- * targets of the urgent cell, the conference and clinical concertation. */
+ * incidents in 12 months that means potential escalation, the time targets
+ * of the urgent cell, the conference and clinical concertation, how long
+ * closed situations are kept (retention), and the quorum of its meetings
+ * when a meeting sets none. Every value out of range is listed (422). */
+static const char *const territory_keys[] = {"escalation_threshold", "target_urgent_hours",
+                                             "target_conference_hours", "target_clinical_hours",
+                                             "retention_months", "meeting_quorum", NULL};
+static const long territory_limits[6][2] = {{1, 100}, {1, 24 * 30}, {1, 24 * 365}, {1, 24 * 365}, {12, 240}, {1, 50}};
+static const char *const territory_msgs[6] = {
+    N_("Give a whole number within the allowed range."), N_("Give a whole number within the allowed range."),
+    N_("Give a whole number within the allowed range."), N_("Give a whole number within the allowed range."),
+    N_("Keep closed situations from 12 to 240 months."), N_("The quorum is from 1 to 50 agencies.")};
+
+static void territory_setting_put(store_territory_settings *ts, int i, long v)
+{
+    if (i == 0)
+        ts->escalation_threshold = (int)v;
+    else if (i < 4)
+        ts->target_hours[i - 1] = v;
+    else if (i == 4)
+        ts->retention_months = (int)v;
+    else
+        ts->meeting_quorum = (int)v;
+}
+
+/* Writes ts for territory id with its audit row ("update", fields). */
+static int territory_settings_write(req *r, const char *id, const store_territory_settings *ts, const char *fields)
+{
+    store_conn *c = req_db(r);
+    audit_event e;
+    auth_event(r, &e, "update", "territory", id, fields);
+    int rc = store_write_begin(c);
+    if (rc == STORE_OK)
+        rc = store_territory_settings_set(c, id, ts);
+    if (rc == STORE_OK)
+        rc = audit_append(c, app_keys(r->app), &e);
+    if (rc != STORE_OK || store_write_commit(c) != STORE_OK) {
+        store_write_rollback(c);
+        store_read_begin(c);
+        return -1;
+    }
+    store_read_begin(c);
+    return 0;
+}
+
 int api_territory_update(req *r)
 {
-    static const char *const keys[] = {"escalation_threshold", "target_urgent_hours", "target_conference_hours",
-                                       "target_clinical_hours", NULL};
-    static const long limits[4][2] = {{1, 100}, {1, 24 * 30}, {1, 24 * 365}, {1, 24 * 365}};
     store_territory_settings ts;
     json_t *body;
     const char *id = req_param(r, 0);
     if (!allowed(r, OBJ_TERRITORY, VERB_UPDATE))
         return 0;
-    if (body_json(r, keys, &body))
+    if (body_json(r, territory_keys, &body))
         return 0;
     store_conn *c = req_db(r);
     if (store_territory_settings_get(c, id, &ts) != STORE_OK) {
@@ -497,38 +537,37 @@ int api_territory_update(req *r)
     }
     buf fields;
     buf_init(&fields);
-    for (int i = 0; i < 4; i++) {
-        json_t *v = json_object_get(body, keys[i]);
+    json_t *problems = json_array();
+    for (int i = 0; territory_keys[i]; i++) {
+        json_t *v = json_object_get(body, territory_keys[i]);
         if (!v)
             continue;
-        if (!json_is_integer(v) || json_integer_value(v) < limits[i][0] || json_integer_value(v) > limits[i][1]) {
-            json_decref(body);
-            buf_free(&fields);
-            return resp_error(r, 422, "invalid_value", N_("Give a whole number within the allowed range."));
+        if (!json_is_integer(v) || json_integer_value(v) < territory_limits[i][0] ||
+            json_integer_value(v) > territory_limits[i][1]) {
+            json_array_append_new(problems, json_pack("{s:s,s:s}", "field", territory_keys[i], "message",
+                                                      req_tr(r, territory_msgs[i])));
+            continue;
         }
-        if (i == 0)
-            ts.escalation_threshold = (int)json_integer_value(v);
-        else
-            ts.target_hours[i - 1] = (long)json_integer_value(v);
-        buf_printf(&fields, "%s%s", fields.len ? "," : "", keys[i]);
+        territory_setting_put(&ts, i, (long)json_integer_value(v));
+        buf_printf(&fields, "%s%s", fields.len ? "," : "", territory_keys[i]);
     }
     json_decref(body);
-    audit_event e;
-    auth_event(r, &e, "update", "territory", id, buf_cstr(&fields));
-    int rc = store_write_begin(c);
-    if (rc == STORE_OK)
-        rc = store_territory_settings_set(c, id, &ts);
-    if (rc == STORE_OK)
-        rc = audit_append(c, app_keys(r->app), &e);
-    buf_free(&fields);
-    if (rc != STORE_OK || store_write_commit(c) != STORE_OK) {
-        store_write_rollback(c);
-        return -1;
+    if (json_array_size(problems) > 0) {
+        buf_free(&fields);
+        return resp_json(r, 422, json_pack("{s:{s:s,s:s,s:o}}", "error", "code", "invalid_value", "message",
+                                           req_tr(r, N_("Give a whole number within the allowed range.")), "problems",
+                                           problems));
     }
-    return resp_json(r, 200, json_pack("{s:s,s:i,s:I,s:I,s:I}", "id", id, "escalation_threshold",
+    json_decref(problems);
+    int rc = territory_settings_write(r, id, &ts, buf_cstr(&fields));
+    buf_free(&fields);
+    if (rc != 0)
+        return -1;
+    return resp_json(r, 200, json_pack("{s:s,s:i,s:I,s:I,s:I,s:i,s:i}", "id", id, "escalation_threshold",
                                        ts.escalation_threshold, "target_urgent_hours", (json_int_t)ts.target_hours[0],
                                        "target_conference_hours", (json_int_t)ts.target_hours[1],
-                                       "target_clinical_hours", (json_int_t)ts.target_hours[2]));
+                                       "target_clinical_hours", (json_int_t)ts.target_hours[2], "retention_months",
+                                       ts.retention_months, "meeting_quorum", ts.meeting_quorum));
 }
 
 int api_agencies(req *r)

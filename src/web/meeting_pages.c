@@ -16,6 +16,13 @@
  *                                      the agenda at a time
  *   POST /meetings/{id}/minutes        minutes typed live
  *                                      (api_meeting_minutes)
+ *   POST /meetings/{id}/research       an invited agency's research about
+ *                                      a situation of the agenda
+ *                                      (api_meeting_research_add)
+ *   GET  /meetings/{id}/minutes        the minutes to print: attendance
+ *                                      with the undertakings, per situation
+ *                                      the caller may see its research,
+ *                                      minutes and decisions
  *
  * Access: every page first runs the API handler, which asks the policy
  * (a meeting the caller may not see is a 404, recorded); forms are turned
@@ -38,6 +45,7 @@
 #include "core/instrument.h"
 #include "lib/id.h"
 #include "lib/log.h"
+#include "lib/tz.h"
 #include "store/situations.h"
 #include "web/auth.h"
 #include "web/meetings.h"
@@ -50,6 +58,11 @@
 #define SLOT_MINUTES 15
 
 static const char *const kind_ids[] = {"urgent", "scheduled", "clinical"};
+/* The ids the sharing rules accept (web/sharing.c), in the forms' order. */
+static const char *const category_ids[] = {"incident_history", "criminal_record", "protective_order",
+                                           "child_protection", "health", "mental_health", "addiction",
+                                           "housing", "weapons_access", "other"};
+static const char *const basis_ids[] = {"consent", "safety_exception", "duty_to_report", "court_order"};
 
 typedef struct label {
     const char *id, *msgid;
@@ -377,6 +390,69 @@ static const char *invited_name(json_t *invited, const char *agency_id)
 /* The forms of the meeting page that can come back refused. */
 #define FORM_ATTENDANCE "attendance"
 #define FORM_AGENDA "agenda"
+#define FORM_RESEARCH "research"
+
+static json_t *options_of(req *r, const char *const *ids, size_t n, const char *(*label_fn)(const char *),
+                          const char *chosen)
+{
+    json_t *out = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(out, json_pack("{s:s,s:s,s:b}", "value", ids[i], "label", req_tr(r, label_fn(ids[i])),
+                                             "selected", chosen && strcmp(chosen, ids[i]) == 0));
+    return out;
+}
+
+/* Research items (research_view) for a template: restricted ones say whom
+ * to ask, never their value; each carries the meeting's time for its tag. */
+static json_t *research_rows(req *r, json_t *items)
+{
+    json_t *rows = json_array(), *it;
+    size_t i;
+    json_array_foreach(items, i, it) {
+        json_array_append_new(rows, json_pack("{s:s,s:s,s:s,s:b,s:b,s:s,s:s,s:s,s:s,s:b}", "agency",
+                                              nz(json_get_str(it, "shared_by")), "category_label",
+                                              req_tr(r, vocab_category(json_get_str(it, "category"))), "at",
+                                              nz(json_get_str(it, "at")), "restricted",
+                                              json_is_true(json_object_get(it, "restricted")), "shared",
+                                              json_is_true(json_object_get(it, "shared")), "ask",
+                                              nz(json_get_str(it, "ask")), "content", nz(json_get_str(it, "content")),
+                                              "reason", nz(json_get_str(it, "reason")), "meeting_at",
+                                              nz(json_get_str(it, "meeting_starts_at")), "sensitive",
+                                              json_is_true(json_object_get(it, "sensitive"))));
+    }
+    return rows;
+}
+
+/* The research of one agenda situation on the meeting page: what the
+ * caller may read, and the form when they may bring some (f, error: that
+ * form refused, shown again). 0, or -1 on an internal error. */
+static int research_of(req *r, const char *mid, const char *sid, long item, json_t *row, const form *f,
+                       const char *error, int *read)
+{
+    if (research_allowed(r, mid, sid, VERB_READ, NULL)) {
+        json_t *items = research_view(r, mid, sid);
+        if (!items)
+            return -1;
+        json_object_set_new(row, "research", research_rows(r, items));
+        json_decref(items);
+        *read = 1;
+    }
+    if (research_allowed(r, mid, sid, VERB_CREATE, NULL)) {
+        int mine = f && strcmp(typed(f, "situation_id"), sid) == 0;
+        const form *g = mine ? f : NULL;
+        json_object_set_new(row, "research_form",
+                            json_pack("{s:s,s:o,s:o,s:s,s:s,s:b,s:s,s:s}", "prefix",
+                                      arena_printf(r->a, "research-%ld", item), "categories",
+                                      options_of(r, category_ids, COUNT(category_ids), vocab_category,
+                                                 g ? val(g, "category") : NULL),
+                                      "bases",
+                                      options_of(r, basis_ids, COUNT(basis_ids), vocab_basis, g ? val(g, "basis") : NULL),
+                                      "content", typed(g, "content"), "justification", typed(g, "justification"),
+                                      "sensitive", g && val(g, "sensitive"), "error", mine ? nz(error) : "",
+                                      "situation_id", sid));
+    }
+    return 0;
+}
 
 static int meeting_page(req *r, const char *mid, int status, const char *which, const form *f, const char *error)
 {
@@ -410,14 +486,27 @@ static int meeting_page(req *r, const char *mid, int status, const char *which, 
         json_array_append_new(att_rows, json_pack("{s:s,s:s}", "agency", invited_name(invited, json_get_str(x, "agency_id")),
                                                   "at", nz(json_get_str(x, "at"))));
     }
+    int research_read = 0, failed = 0;
+    int research_form = which && strcmp(which, FORM_RESEARCH) == 0;
     json_array_foreach(agenda, i, x) {
         const char *sid = nz(json_get_str(x, "situation_id"));
         json_t *mn = json_object_get(x, "minutes");
-        json_array_append_new(ag_rows, json_pack("{s:s,s:s,s:I,s:b,s:s,s:s}", "situation_id", sid, "short_id",
-                                                 arena_printf(r->a, "%.8s", sid), "item", (json_int_t)(i + 1),
-                                                 "urgent", json_is_true(json_object_get(x, "urgent")), "minutes",
-                                                 nz(json_get_str(mn, "text")), "decisions",
-                                                 nz(json_get_str(mn, "decisions"))));
+        json_t *row = json_pack("{s:s,s:s,s:I,s:b,s:s,s:s}", "situation_id", sid, "short_id",
+                                arena_printf(r->a, "%.8s", sid), "item", (json_int_t)(i + 1), "urgent",
+                                json_is_true(json_object_get(x, "urgent")), "minutes", nz(json_get_str(mn, "text")),
+                                "decisions", nz(json_get_str(mn, "decisions")));
+        if (!failed && research_of(r, mid, sid, (long)(i + 1), row, research_form ? f : NULL,
+                                   research_form ? error : NULL, &research_read) != 0)
+            failed = 1;
+        json_array_append_new(ag_rows, row);
+    }
+    if (failed || (research_read && auth_audit(r, "read", "research", mid, "") != 0)) {
+        json_decref(inv_rows);
+        json_decref(att_rows);
+        json_decref(ag_rows);
+        json_decref(options);
+        json_decref(m);
+        return -1;
     }
     json_t *q = json_object_get(m, "quorum");
     const char *kind = nz(json_get_str(m, "kind"));
@@ -433,6 +522,7 @@ static int meeting_page(req *r, const char *mid, int status, const char *which, 
                           "undertaking_ticked", att_form && val(f, "undertaking_accepted"));
     if (which && strcmp(which, FORM_AGENDA) == 0 && error)
         json_object_set_new(d, "agenda_error", json_true());
+    json_object_set_new(d, "researched", json_boolean(req_query(r, "researched") != NULL));
     if (coordinator) {
         char today[11];
         sit_ctx sx = {.r = r, .agenda = agenda, .options = json_array(),
@@ -488,6 +578,30 @@ int page_meeting_attendance(req *r)
     }
     return meeting_form_answer(r, reply, FORM_ATTENDANCE, &f,
                                arena_printf(r->a, "/meetings/%s?present=1#attendance", req_param(r, 0)), NULL);
+}
+
+/* POST /meetings/{id}/research: the form becomes
+ * api_meeting_research_add's body; a refusal comes back with what was
+ * typed, next to the situation. */
+int page_meeting_research(req *r)
+{
+    form f;
+    json_t *reply;
+    if (req_form(r, &f) != 0)
+        return resp_error(r, 400, "bad_request", BAD_REQUEST_MSG);
+    const char *sid = typed(&f, "situation_id");
+    json_t *b = json_pack("{s:s,s:s,s:s,s:b}", "situation_id", sid, "category", typed(&f, "category"), "content",
+                          typed(&f, "content"), "sensitive", val(&f, "sensitive") != NULL);
+    if (val(&f, "basis"))
+        json_object_set_new(b, "basis", json_string(val(&f, "basis")));
+    if (val(&f, "justification"))
+        json_object_set_new(b, "justification", json_string(val(&f, "justification")));
+    if (run_api(r, api_meeting_research_add, b, &reply) != 0) {
+        json_decref(reply);
+        return -1;
+    }
+    return meeting_form_answer(r, reply, FORM_RESEARCH, &f,
+                               arena_printf(r->a, "/meetings/%s?researched=1#agenda", req_param(r, 0)), NULL);
 }
 
 /* POST /meetings/{id}/agenda */
@@ -575,11 +689,12 @@ static json_t *information_groups(req *r, json_t *items)
         }
         int shared = json_is_true(json_object_get(it, "shared"));
         json_array_append_new(json_object_get(group, "items"),
-                              json_pack("{s:s,s:b,s:b,s:s,s:s,s:s}", "category_label",
+                              json_pack("{s:s,s:b,s:b,s:s,s:s,s:s,s:s}", "category_label",
                                         req_tr(r, vocab_category(json_get_str(it, "category"))), "restricted",
                                         json_is_true(json_object_get(it, "restricted")), "shared", shared, "ask",
                                         nz(json_get_str(it, "ask")), "content", nz(json_get_str(it, "content")),
-                                        "reason", nz(json_get_str(it, "reason"))));
+                                        "reason", nz(json_get_str(it, "reason")), "meeting_at",
+                                        nz(json_get_str(it, "meeting_starts_at"))));
     }
     return groups;
 }
@@ -693,4 +808,86 @@ int page_meeting_minutes(req *r)
     }
     json_decref(reply);
     return rc;
+}
+
+/* ------------------------------------------------- printable minutes */
+
+/* A time in the meeting's territory's zone, in the reader's language. */
+static const char *local_text(req *r, const char *rfc3339, const char *zone)
+{
+    char out[64];
+    if (!rfc3339 || tz_format(rfc3339, zone, r->lang, out, sizeof(out)) != 0)
+        return "";
+    return arena_strdup(r->a, out);
+}
+
+/* GET /meetings/{id}/minutes: what api_meeting gives the caller (the
+ * situations they may see, nothing of the others), with the research
+ * they may read - a restricted value says whom to ask, never the value.
+ * No place: an address can give away a shelter. The read is audited. */
+int page_meeting_minutes_print(req *r)
+{
+    const char *mid = req_param(r, 0);
+    int rc;
+    json_t *m = meeting_json(r, mid, &rc);
+    if (!m)
+        return rc;
+    store_territory t;
+    const char *tid = nz(json_get_str(m, "territory_id"));
+    if (store_territory_by_id(req_db(r), tid, &t) != STORE_OK) {
+        json_decref(m);
+        return -1;
+    }
+    const char *zone = arena_strdup(r->a, t.timezone);
+    json_t *invited = json_object_get(m, "invited"), *x;
+    json_t *att_rows = json_array(), *ag_rows = json_array();
+    size_t i;
+    int research_read = 0, failed = 0;
+    json_array_foreach(json_object_get(m, "attendance"), i, x) {
+        store_user u;
+        const char *uid = json_get_str(x, "user_id");
+        const char *by = uid && store_user_by_id(req_db(r), uid, &u) == STORE_OK ? arena_strdup(r->a, u.display_name) : "";
+        json_array_append_new(att_rows, json_pack("{s:s,s:s,s:s}", "agency",
+                                                  invited_name(invited, json_get_str(x, "agency_id")), "by", by, "at",
+                                                  local_text(r, json_get_str(x, "at"), zone)));
+    }
+    json_array_foreach(json_object_get(m, "agenda"), i, x) {
+        const char *sid = arena_strdup(r->a, nz(json_get_str(x, "situation_id")));
+        json_t *mn = json_object_get(x, "minutes");
+        json_t *row = json_pack("{s:s,s:I,s:b,s:s,s:s}", "short_id", arena_printf(r->a, "%.8s", sid), "item",
+                                (json_int_t)(i + 1), "urgent", json_is_true(json_object_get(x, "urgent")), "minutes",
+                                nz(json_get_str(mn, "text")), "decisions", nz(json_get_str(mn, "decisions")));
+        if (risk_of(r, sid, row) != 0)
+            failed = 1;
+        if (!failed && research_allowed(r, mid, sid, VERB_READ, NULL)) {
+            json_t *items = research_view(r, mid, sid);
+            if (!items)
+                failed = 1;
+            else
+                json_object_set_new(row, "research", research_rows(r, items));
+            json_decref(items);
+            research_read = 1;
+        }
+        json_array_append_new(ag_rows, row);
+        if (failed)
+            break;
+    }
+    const char *kind = nz(json_get_str(m, "kind"));
+    json_t *q = json_object_get(m, "quorum");
+    json_t *d = json_pack("{s:s,s:s,s:s,s:s,s:{s:I,s:I,s:b},s:o,s:o}", "id", mid, "kind_label",
+                          req_tr(r, vocab_meeting_kind(kind)), "territory", t.name, "when",
+                          local_text(r, json_get_str(m, "starts_at"), zone), "quorum", "present",
+                          (json_int_t)json_integer_value(json_object_get(q, "present")), "required",
+                          (json_int_t)json_integer_value(json_object_get(q, "required")), "met",
+                          json_is_true(json_object_get(q, "met")), "attendance", att_rows, "agenda", ag_rows);
+    char now[32];
+    time_rfc3339(clock_now(), now, sizeof(now));
+    json_object_set_new(d, "printed", json_string(local_text(r, now, zone)));
+    json_decref(m);
+    if (failed || auth_audit(r, "read", "minutes", mid, "print") != 0 ||
+        (research_read && auth_audit(r, "read", "research", mid, "print") != 0)) {
+        json_decref(d);
+        return -1;
+    }
+    return resp_page(r, 200, "meeting_minutes", N_("Minutes of the meeting"), d);
 }

@@ -18,5 +18,7 @@ int page_meeting_attendance(req *r);
 int page_meeting_agenda(req *r);
 int page_meeting_screen(req *r);
 int page_meeting_minutes(req *r);
+int page_meeting_research(req *r);
+int page_meeting_minutes_print(req *r);
 
 #endif

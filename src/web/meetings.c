@@ -23,6 +23,7 @@
 #include "store/meetings.h"
 #include "store/situations.h"
 #include "web/auth.h"
+#include "web/sharing.h"
 #include "web/situations.h"
 
 static const char *const kinds[] = {"urgent", "scheduled", "clinical", NULL};
@@ -340,7 +341,15 @@ int api_meeting_create(req *r)
     snprintf(m.territory_id, sizeof(m.territory_id), "%s", t.territory_id);
     snprintf(m.kind, sizeof(m.kind), "%s", kind);
     snprintf(m.starts_at, sizeof(m.starts_at), "%s", starts);
-    m.quorum = q ? (int)json_integer_value(q) : 3;
+    /* The meeting's own quorum, else the territory's (a setting, 3 by
+     * default), fixed when the meeting is convened. */
+    store_territory_settings ts;
+    if (!q && store_territory_settings_get(c, t.territory_id, &ts) != STORE_OK) {
+        json_decref(agencies);
+        json_decref(b);
+        return -1;
+    }
+    m.quorum = q ? (int)json_integer_value(q) : ts.meeting_quorum;
     memcpy(m.created_by, r->user.id, sizeof(m.created_by));
     int has_place = place && *place; /* place lives in b, released next */
     m.place_enc = has_place ? req_encrypt(r, arena_printf(r->a, "meetings.place:%s", m.id), place) : NULL;
@@ -595,4 +604,125 @@ int api_meeting_calendar(req *r)
     }
     buf_free(&out);
     return rc;
+}
+
+/* --- research: what an invited agency brings about each situation --- */
+
+/* The research policy's target for the caller, meeting f, situation sid;
+ * 0 when the situation's facts cannot be read. */
+static int research_target(req *r, const meeting_facts *f, const char *sid, policy_target *t)
+{
+    store_situation_access acc;
+    char today[11];
+    req_today(today);
+    if (!id_valid(sid) ||
+        store_situation_access_get(req_db(r), sid, r->user.agency_id, r->user.id, today, &acc) != STORE_OK)
+        return 0;
+    *t = (policy_target){.type = OBJ_RESEARCH, .territory_id = f->m.territory_id, .invited = f->invited,
+                         .participates = acc.participates, .excluded = acc.excluded};
+    return 1;
+}
+
+int research_allowed(req *r, const char *mid, const char *sid, policy_verb verb, const char **starts_at)
+{
+    meeting_facts f;
+    policy_target t;
+    memset(&f, 0, sizeof(f));
+    store_conn *c = req_db(r);
+    if (!id_valid(mid) || store_meeting_get(c, r->a, mid, &f.m) != STORE_OK ||
+        store_meeting_invited(c, mid, r->user.agency_id, &f.invited) != STORE_OK || !research_target(r, &f, sid, &t))
+        return 0;
+    if (starts_at)
+        *starts_at = arena_strdup(r->a, f.m.starts_at);
+    return policy_check(&r->who, verb, &t);
+}
+
+typedef struct research_ctx {
+    req *r;
+    const meeting_facts *f;
+    json_t *list;
+    int failed;
+} research_ctx;
+
+static int research_cb(void *ctx, const char *sid, int position, int urgent)
+{
+    research_ctx *x = ctx;
+    req *r = x->r;
+    policy_target t;
+    /* Only the situations whose research the caller may read: not even
+     * the ids of the others. */
+    if (!research_target(r, x->f, sid, &t) || !policy_check(&r->who, VERB_READ, &t))
+        return 0;
+    json_t *items = research_view(r, x->f->m.id, sid);
+    if (!items) {
+        x->failed = 1;
+        return 1;
+    }
+    json_array_append_new(x->list, json_pack("{s:s,s:i,s:b,s:o}", "situation_id", sid, "position", position,
+                                             "urgent", urgent, "research", items));
+    return 0;
+}
+
+/* GET /api/v1/meetings/{id}/research */
+int api_meeting_research(req *r)
+{
+    const char *mid = req_param(r, 0);
+    meeting_facts f;
+    if (!meeting_gate(r, mid, VERB_READ, &f))
+        return 0;
+    research_ctx x = {.r = r, .f = &f, .list = json_array()};
+    if (store_agenda_each(req_db(r), mid, research_cb, &x) != STORE_OK || x.failed ||
+        auth_audit(r, "read", "research", mid, "") != 0) {
+        json_decref(x.list);
+        return -1;
+    }
+    return resp_json(r, 200, json_pack("{s:s,s:s,s:o}", "meeting_id", mid, "starts_at", f.m.starts_at, "situations",
+                                       x.list));
+}
+
+/* POST /api/v1/meetings/{id}/research: an information item of a situation
+ * on the agenda, marked with the meeting (same rules as POST information). */
+int api_meeting_research_add(req *r)
+{
+    const char *mid = req_param(r, 0);
+    meeting_facts f;
+    json_t *b = NULL, *out = NULL;
+    char err[128];
+    if (!meeting_gate(r, mid, VERB_READ, &f))
+        return 0;
+    if (json_body_parse(r->body.data ? r->body.data : "", r->body.len, &b, err, sizeof(err)) != 0)
+        return resp_error(r, 400, "invalid_json", N_("The request could not be understood."));
+    json_t *sv = json_object_get(b, "situation_id");
+    const char *sid = arena_strdup(r->a, json_string_value(sv));
+    json_object_del(b, "situation_id");
+    store_situation_access acc;
+    int on = 0;
+    policy_target t;
+    if (!sid || !*sid) {
+        json_decref(b);
+        return refuse(r, "situation_id", N_("Choose a situation on the agenda of this meeting."));
+    }
+    /* A situation the caller may not see answers as a missing one. */
+    if (!situation_allowed(r, sid, VERB_READ, &acc)) {
+        json_decref(b);
+        return situation_not_visible(r, sid);
+    }
+    if (store_agenda_has(req_db(r), mid, sid, &on) != STORE_OK || !on) {
+        json_decref(b);
+        return refuse(r, "situation_id", N_("Choose a situation on the agenda of this meeting."));
+    }
+    if (!research_target(r, &f, sid, &t)) {
+        json_decref(b);
+        return -1;
+    }
+    if (!auth_allow(r, VERB_CREATE, &t, 0)) {
+        json_decref(b);
+        return 0;
+    }
+    int rc = research_create(r, sid, mid, b, NULL, &out);
+    json_decref(b);
+    if (rc != 0 || !out)
+        return rc;
+    json_object_set_new(out, "situation_id", json_string(sid));
+    return resp_json(r, 201, out);
 }

@@ -165,6 +165,10 @@ const route app_routes[] = {
     {"PATCH", "/api/v1/users/{id}", (void *)api_user_update, 0},
 
     /* meeting follow-up (research, printable minutes): entries below */
+    {"GET", "/api/v1/meetings/{id}/research", (void *)api_meeting_research, 0},
+    {"POST", "/api/v1/meetings/{id}/research", (void *)api_meeting_research_add, 0},
+    {"POST", "/meetings/{id}/research", (void *)page_meeting_research, 0},
+    {"GET", "/meetings/{id}/minutes", (void *)page_meeting_minutes_print, 0},
 
     /* indicators and reports: entries below */
 

@@ -20,6 +20,7 @@
 #include "store/sharing.h"
 #include "store/situations.h"
 #include "web/auth.h"
+#include "web/meetings.h"
 #include "web/situations.h"
 #include "web/vocab.h"
 
@@ -204,12 +205,21 @@ static int info_cb(void *ctx, const store_info *x)
 {
     info_ctx *c = ctx;
     req *r = c->r;
+    const char *meeting_at = NULL;
+    /* Research for a meeting: only for those who may read that meeting's
+     * research (the one policy, OBJ_RESEARCH); nobody else learns of it. */
+    if (x->meeting_id[0] && !research_allowed(r, x->meeting_id, x->situation_id, VERB_READ, &meeting_at))
+        return 0;
     json_t *o = json_pack("{s:s,s:s,s:b,s:s,s:s,s:s,s:s,s:b,s:I}", "id", x->id, "category", x->category,
                           "shared", x->shared, "basis", x->basis, "shared_by", x->agency_name ? x->agency_name : "",
                           "shared_by_agency_id", x->agency_id, "at", x->created_at ? x->created_at : "",
                           "sensitive", x->sensitive, "version", (json_int_t)x->version);
     if (x->expires_on)
         json_object_set_new(o, "expires_on", json_string(x->expires_on));
+    if (x->meeting_id[0]) {
+        json_object_set_new(o, "meeting_id", json_string(x->meeting_id));
+        json_object_set_new(o, "meeting_starts_at", json_string(meeting_at ? meeting_at : ""));
+    }
     policy_item it = {.coordinator = c->coordinator, .visible_to = x->visible_to, .shared_by_agency = x->agency_id,
                       .basis = x->basis, .excluded_sectors = c->excluded_sectors};
     if (!policy_item_visible(&r->who, &it)) {
@@ -236,13 +246,19 @@ static int info_cb(void *ctx, const store_info *x)
 
 json_t *information_view(req *r, const char *sid)
 {
+    return research_view(r, NULL, sid);
+}
+
+json_t *research_view(req *r, const char *mid, const char *sid)
+{
     store_situation s;
     store_conn *c = req_db(r);
     if (store_situation_get(c, r->a, sid, &s) != STORE_OK)
         return NULL;
     info_ctx x = {.r = r, .sid = sid, .excluded_sectors = s.consent_excluded_sectors, .list = json_array(),
                   .coordinator = policy_coordinates(&r->who, s.territory_id)};
-    if (store_info_each(c, r->a, sid, info_cb, &x) != STORE_OK) {
+    if ((mid ? store_research_each(c, r->a, mid, sid, info_cb, &x) : store_info_each(c, r->a, sid, info_cb, &x)) !=
+        STORE_OK) {
         json_decref(x.list);
         return NULL;
     }
@@ -278,6 +294,11 @@ static int vis_cb(void *ctx, const store_participant *p)
 }
 
 int information_create(req *r, const char *sid, json_t *b, json_t *errors, json_t **out)
+{
+    return research_create(r, sid, NULL, b, errors, out);
+}
+
+int research_create(req *r, const char *sid, const char *mid, json_t *b, json_t *errors, json_t **out)
 {
     static const char *const allowed[] = {"category", "content", "basis", "justification", "visible_to",
                                           "sensitive", "expires_on", "release_on", "shared", "reason", NULL};
@@ -355,6 +376,8 @@ int information_create(req *r, const char *sid, json_t *b, json_t *errors, json_
     x.release_on = release;
     memcpy(x.agency_id, r->user.agency_id, sizeof(x.agency_id));
     memcpy(x.user_id, r->user.id, sizeof(x.user_id));
+    if (mid)
+        snprintf(x.meeting_id, sizeof(x.meeting_id), "%s", mid);
     if ((shared && !x.content_enc) || (!shared && !x.reason_enc) || store_write_begin(c) != STORE_OK)
         return -1;
     int rc = store_info_add(c, &x);
@@ -362,9 +385,12 @@ int information_create(req *r, const char *sid, json_t *b, json_t *errors, json_
         rc = store_situation_event_add(c, sid, r->user.id, r->user.agency_id, shared ? "information_shared" : "not_shared",
                                        category);
     if (finish(r, c, rc, shared ? "disclose" : "withhold", "information", iid,
-               "category,content,basis,justification,visible_to") != STORE_OK)
+               mid ? "meeting_id,situation_id,category,content,basis,justification,visible_to"
+                   : "category,content,basis,justification,visible_to") != STORE_OK)
         return -1;
     *out = json_pack("{s:s,s:b,s:i}", "id", iid, "shared", shared, "version", 1);
+    if (mid)
+        json_object_set_new(*out, "meeting_id", json_string(mid));
     return 0;
 }
 

@@ -25,6 +25,14 @@ json_t *information_view(req *r, const char *situation_id);
  * caller has checked that r may contribute to the situation. errors: as
  * referral_create. */
 int information_create(req *r, const char *situation_id, json_t *body, json_t *errors, json_t **out);
+/* The same for research: the item is marked with meeting_id; the caller
+ * has checked the research policy and that the situation is on the
+ * meeting's agenda. */
+int research_create(req *r, const char *situation_id, const char *meeting_id, json_t *body, json_t *errors,
+                    json_t **out);
+/* The research of meeting_id about situation_id as the caller may see it
+ * (NULL meeting_id: every item of the situation, as information_view). */
+json_t *research_view(req *r, const char *meeting_id, const char *situation_id);
 /* The legal bases explained in r's language: [{id, explanation, law}]
  * (data/legal-bases.json). New reference, or NULL. */
 json_t *legal_bases(req *r);

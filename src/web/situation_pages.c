@@ -974,14 +974,15 @@ static json_t *information_groups(req *r, json_t *items)
         int restricted = json_is_true(json_object_get(it, "restricted"));
         int shared = json_is_true(json_object_get(it, "shared"));
         const char *basis = json_get_str(it, "basis");
-        json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:b,s:b,s:b,s:s,s:s,s:s,s:s,s:s}", "item_id", nz(json_get_str(it, "id")),
+        json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:b,s:b,s:b,s:s,s:s,s:s,s:s,s:s,s:s}", "item_id", nz(json_get_str(it, "id")),
                               "category_label", req_tr(r, vocab_category(json_get_str(it, "category"))), "at",
                               nz(json_get_str(it, "at")), "basis_label",
                               shared ? req_tr(r, vocab_basis(basis)) : "", "restricted", restricted, "shared", shared,
                               "sensitive", json_is_true(json_object_get(it, "sensitive")), "ask",
                               nz(json_get_str(it, "ask")), "content", nz(json_get_str(it, "content")), "reason",
                               nz(json_get_str(it, "reason")), "justification", nz(json_get_str(it, "justification")),
-                              "expires_text", date_text(r, json_get_str(it, "expires_on")));
+                              "expires_text", date_text(r, json_get_str(it, "expires_on")), "meeting_at",
+                              nz(json_get_str(it, "meeting_starts_at")));
         json_object_set_new(o, "release_text", json_string(date_text(r, json_get_str(it, "release_on"))));
         json_array_append_new(json_object_get(group, "items"), o);
     }

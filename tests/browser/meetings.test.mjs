@@ -2,7 +2,8 @@
 // meeting through the form, adds a situation to its agenda, opens the
 // meeting screen (one situation, its timer counting down) and types the
 // minutes, which autosave as a draft and are then saved. axe finds no WCAG
-// 2.1 A/AA violation on the list, the meeting page or the screen; no page
+// 2.1 A/AA violation on the list, the meeting page, the screen or the
+// printable minutes; no page
 // logs an error or breaks the CSP.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -112,5 +113,6 @@ describe('cell meetings in Chromium', () => {
     await assertAccessible(browser, `${f.base}/meetings`, cookies, 'meetings');
     await assertAccessible(browser, meetingUrl, cookies, 'meeting');
     await assertAccessible(browser, `${meetingUrl}/screen`, cookies, 'meeting screen');
+    await assertAccessible(browser, `${meetingUrl}/minutes`, cookies, 'printable minutes');
   });
 });

@@ -108,6 +108,8 @@ const API = [
   ['PATCH /api/v1/users/{SPARE2}',                                 '403 403 403 403 403 403 403 403 200 403 401'],
 
   // (meeting follow-up rows)
+  ['GET /api/v1/meetings/{M}/research',                            '404 200 404 404 404 200 404 404 404 404 401'],
+  ['POST /api/v1/meetings/{M}/research',                           '404 201 404 404 404 201 404 404 404 404 401'],
 
   // (indicators rows)
 
@@ -146,6 +148,8 @@ const BODIES = {
   'PATCH /api/v1/users/{SPARE2}': (w, col) => ({ email: `spare2-${col}@example.org` }),
 
   // (meeting follow-up bodies)
+  'POST /api/v1/meetings/{M}/research': (w, col) => ({ situation_id: w.S, category: 'other', content: `Recherche de ${col}`,
+    basis: 'consent' }),
 
   // (indicators bodies)
 
@@ -196,6 +200,8 @@ const PAGES = [
   ['GET /alerts',                                                  '200 200 200 200 200 200 200 200 200 200 303'],
 
   // (meeting follow-up pages)
+  ['GET /meetings/{M}/minutes',                                    '404 200 404 404 404 200 404 404 404 404 303'],
+  ['POST /meetings/{M}/research',                                  '404 303 404 404 404 303 404 404 404 404 303', { to: '/meetings/{M}?researched=1' }],
 
   // (indicators pages)
 
@@ -223,6 +229,8 @@ const FORMS = {
   // (alerts and digest forms)
 
   // (meeting follow-up forms)
+  'POST /meetings/{M}/research': (w, col) => ({ situation_id: w.S, category: 'other', content: `Recherche de ${col} (page)`,
+    basis: 'consent' }),
 
   // (indicators forms)
 

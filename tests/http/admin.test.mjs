@@ -154,6 +154,41 @@ describe('administration API', () => {
     assert.ok(!users.some((u) => u.username === 'zed'));
   });
 
+  it('territory settings: retention period and meeting quorum, each value out of range listed (422), audited', async () => {
+    const demo = f.demoData.territory;
+    const patch = (token, body) => api(f, token, 'PATCH', `/api/v1/territories/${demo}`, body);
+    const ok = await patch(admin, { retention_months: 24, meeting_quorum: 2 });
+    assert.equal(ok.status, 200, ok.body);
+    assert.equal(ok.data.retention_months, 24);
+    assert.equal(ok.data.meeting_quorum, 2);
+    assert.equal(ok.data.escalation_threshold >= 1, true, 'the other settings are kept');
+    // Defaults until changed: 60 months, 3 agencies.
+    const t = await api(f, admin, 'PATCH', `/api/v1/territories/${territory}`, {});
+    assert.equal(t.status, 200, t.body);
+    assert.equal(t.data.retention_months, 60);
+    assert.equal(t.data.meeting_quorum, 3);
+    for (const [body, fields] of [
+      [{ retention_months: 11 }, ['retention_months']],
+      [{ retention_months: 241, meeting_quorum: 0 }, ['retention_months', 'meeting_quorum']],
+      [{ meeting_quorum: 51, escalation_threshold: 2 }, ['meeting_quorum']],
+      [{ meeting_quorum: '3' }, ['meeting_quorum']],
+      [{ retention_months: 12.5 }, ['retention_months']],
+    ]) {
+      const r = await patch(admin, body);
+      assert.equal(r.status, 422, JSON.stringify(body));
+      assert.deepEqual(r.data.error.problems.map((p) => p.field), fields, JSON.stringify(body));
+      for (const p of r.data.error.problems) assert.ok(p.message.length > 0);
+    }
+    const fr = await patch(admin, { retention_months: 300 });
+    assert.match(fr.data.error.problems[0].message, /12 à 240 mois/);
+    // Nothing was changed by the refused requests.
+    assert.equal((await patch(admin, {})).data.retention_months, 24);
+    assert.equal((await patch(admin, {})).data.escalation_threshold, ok.data.escalation_threshold);
+    for (const u of ['coordo', 'police', 'audit']) assert.equal((await patch(tokens[u], { meeting_quorum: 4 })).status, 403, u);
+    const rows = await auditRows(f, auditor, { object_type: 'territory', object_id: demo });
+    assert.ok(rows.some((x) => x.action === 'update' && x.fields === 'retention_months,meeting_quorum'), JSON.stringify(rows));
+  });
+
   it('duplicates are 409: territory name, agency name in its territory, username', async () => {
     const t = await api(f, admin, 'POST', '/api/v1/territories', { name: 'Estrie (test)' });
     assert.equal(t.status, 409);

@@ -157,4 +157,25 @@ describe('cell meetings', { concurrency: false }, () => {
     for (const u of ['programme', 'cavac', 'admin'])
       assert.equal((await get(u, `/api/v1/meetings/${M}/calendar.ics`)).status, 404, u);
   });
+
+  it('takes the territory\'s quorum when the meeting sets none, its own otherwise', async () => {
+    const territory = JSON.parse((await get('admin', '/api/v1/territories')).body).territories[0].id;
+    const set = await request(f.port, { method: 'PATCH', path: `/api/v1/territories/${territory}`, headers: as('admin'),
+      body: JSON.stringify({ meeting_quorum: 2 }) });
+    assert.equal(set.status, 200, set.body);
+    const convene = async (extra) => {
+      const r = await post('coordo', '/api/v1/meetings', { kind: 'clinical', starts_at: '2031-06-01T13:00:00Z',
+        invited: [users.dpj.agency_id, users.police.agency_id], ...extra });
+      assert.equal(r.status, 201, r.body);
+      return JSON.parse(r.body).id;
+    };
+    const byTerritory = await convene({}), own = await convene({ quorum: 4 });
+    const quorum = async (id) => JSON.parse((await get('coordo', `/api/v1/meetings/${id}`)).body).quorum;
+    assert.deepEqual(await quorum(byTerritory), { required: 2, present: 0, met: false });
+    assert.deepEqual(await quorum(own), { required: 4, present: 0, met: false });
+    for (const u of ['dpj', 'police'])
+      assert.equal((await post('coordo', `/api/v1/meetings/${byTerritory}/attendance`, { agency_id: users[u].agency_id,
+        undertaking_accepted: true })).status, 201);
+    assert.deepEqual(await quorum(byTerritory), { required: 2, present: 2, met: true });
+  });
 });

@@ -134,6 +134,30 @@ describe('retention', () => {
     }
   });
 
+  it('follows the retention period the administrator sets for the territory', async () => {
+    const f = await startFilet();
+    try {
+      const refuge = await f.login('refuge');
+      const coordo = await f.login('coordo');
+      const admin = await f.login('admin');
+      const set = await call(f, admin, 'PATCH', `/api/v1/territories/${f.demoData.territory}`, { retention_months: 12 });
+      assert.equal(set.status, 200, set.body);
+      const r = await call(f, refuge, 'POST', '/api/v1/referrals', { summary: 'Menaces.', consent: { status: 'given' },
+        perpetrator_unknown: true, persons: [{ role: 'victim', given_name: 'Lise', family_name: 'Courte' }] });
+      assert.equal(r.status, 201, r.body);
+      const id = JSON.parse(r.body).situation_id;
+      const version = JSON.parse((await call(f, coordo, 'GET', `/api/v1/situations/${id}`)).body).version;
+      assert.equal((await call(f, coordo, 'POST', `/api/v1/situations/${id}/close`, { reason: 'risk_reduced', version })).status, 200);
+      f.advance(11 * 31 * 86400);
+      assert.deepEqual(run(f, ['retention', 'run', '--dry-run']).situations, [], 'eleven months: kept');
+      f.advance(2 * 31 * 86400);
+      assert.deepEqual(run(f, ['retention', 'run', '--dry-run']).situations.map((x) => x.id), [id],
+        'thirteen months: past the 12 months set (not the 60 by default)');
+    } finally {
+      await f.stop();
+    }
+  });
+
   it('answers --help', () => {
     const out = execFileSync(BIN, ['retention', 'run', '--help'], { encoding: 'utf8' });
     assert.match(out, /^Usage: filet retention run/);
