@@ -20,7 +20,7 @@ int store_territory_settings_get(store_conn *c, const char *territory_id, store_
 {
     sqlite3_stmt *st;
     int rc = sql_prepare(c, "SELECT escalation_threshold, target_urgent_hours, target_conference_hours, "
-                            "target_clinical_hours FROM territories WHERE id = ?", &st);
+                            "target_clinical_hours, adult_women FROM territories WHERE id = ?", &st);
     if (rc)
         return rc;
     sql_bind_texts(st, 1, 1, territory_id);
@@ -31,6 +31,7 @@ int store_territory_settings_get(store_conn *c, const char *territory_id, store_
         out->target_hours[0] = sqlite3_column_int(st, 1);
         out->target_hours[1] = sqlite3_column_int(st, 2);
         out->target_hours[2] = sqlite3_column_int(st, 3);
+        out->adult_women = sqlite3_column_type(st, 4) == SQLITE_NULL ? 0 : sqlite3_column_int64(st, 4);
         rc = STORE_OK;
     } else {
         rc = s == SQLITE_DONE ? STORE_NOTFOUND : sql_rc(c->db, s, "territory_settings");
@@ -43,14 +44,18 @@ int store_territory_settings_set(store_conn *c, const char *territory_id, const 
 {
     sqlite3_stmt *st;
     int rc = sql_prepare(c, "UPDATE territories SET escalation_threshold = ?, target_urgent_hours = ?, "
-                            "target_conference_hours = ?, target_clinical_hours = ?, version = version + 1 "
-                            "WHERE id = ?", &st);
+                            "target_conference_hours = ?, target_clinical_hours = ?, adult_women = ?, "
+                            "version = version + 1 WHERE id = ?", &st);
     if (rc)
         return rc;
     sqlite3_bind_int(st, 1, in->escalation_threshold);
     for (int i = 0; i < 3; i++)
         sqlite3_bind_int64(st, 2 + i, in->target_hours[i]);
-    sql_bind_texts(st, 5, 1, territory_id);
+    if (in->adult_women > 0)
+        sqlite3_bind_int64(st, 5, in->adult_women);
+    else
+        sqlite3_bind_null(st, 5);
+    sql_bind_texts(st, 6, 1, territory_id);
     return sql_exec_changed(c, st, "territory_settings_set");
 }
 

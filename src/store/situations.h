@@ -75,10 +75,12 @@ typedef struct store_situation_access {
 typedef struct store_territory_settings {
     int escalation_threshold;
     long target_hours[5]; /* urgent_cell, conference, clinical_concertation, single_agency, not_retained */
+    long long adult_women; /* adult female population, for the indicators; 0 when not set */
 } store_territory_settings;
 
 int store_territory_settings_get(store_conn *c, const char *territory_id, store_territory_settings *out);
-/* Sets the threshold and the urgent/conference/clinical targets (hours). */
+/* Sets the threshold, the urgent/conference/clinical targets (hours) and
+ * the adult female population (0: not set). */
 int store_territory_settings_set(store_conn *c, const char *territory_id, const store_territory_settings *in);
 
 int store_person_add(store_conn *c, const char *id, const char *given_enc, const char *family_enc,

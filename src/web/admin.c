@@ -472,8 +472,8 @@ int api_territory_create(req *r)
 int api_territory_update(req *r)
 {
     static const char *const keys[] = {"escalation_threshold", "target_urgent_hours", "target_conference_hours",
-                                       "target_clinical_hours", NULL};
-    static const long limits[4][2] = {{1, 100}, {1, 24 * 30}, {1, 24 * 365}, {1, 24 * 365}};
+                                       "target_clinical_hours", "adult_women", NULL};
+    static const long limits[5][2] = {{1, 100}, {1, 24 * 30}, {1, 24 * 365}, {1, 24 * 365}, {1, 100000000}};
     store_territory_settings ts;
     json_t *body;
     const char *id = req_param(r, 0);
@@ -488,7 +488,7 @@ int api_territory_update(req *r)
     }
     buf fields;
     buf_init(&fields);
-    for (int i = 0; i < 4; i++) {
+    for (int i = 0; i < 5; i++) {
         json_t *v = json_object_get(body, keys[i]);
         if (!v)
             continue;
@@ -499,6 +499,8 @@ int api_territory_update(req *r)
         }
         if (i == 0)
             ts.escalation_threshold = (int)json_integer_value(v);
+        else if (i == 4)
+            ts.adult_women = (long long)json_integer_value(v);
         else
             ts.target_hours[i - 1] = (long)json_integer_value(v);
         buf_printf(&fields, "%s%s", fields.len ? "," : "", keys[i]);
@@ -516,10 +518,11 @@ int api_territory_update(req *r)
         store_write_rollback(c);
         return -1;
     }
-    return resp_json(r, 200, json_pack("{s:s,s:i,s:I,s:I,s:I}", "id", id, "escalation_threshold",
+    return resp_json(r, 200, json_pack("{s:s,s:i,s:I,s:I,s:I,s:o}", "id", id, "escalation_threshold",
                                        ts.escalation_threshold, "target_urgent_hours", (json_int_t)ts.target_hours[0],
                                        "target_conference_hours", (json_int_t)ts.target_hours[1],
-                                       "target_clinical_hours", (json_int_t)ts.target_hours[2]));
+                                       "target_clinical_hours", (json_int_t)ts.target_hours[2], "adult_women",
+                                       ts.adult_women > 0 ? json_integer(ts.adult_women) : json_null()));
 }
 
 int api_agencies(req *r)
