@@ -109,6 +109,8 @@ const API = [
   // (meeting follow-up rows)
 
   // (indicators rows)
+  ['GET /api/v1/indicators',                                       '403 403 403 403 403 200 200 403 200 200 401'],
+  ['GET /api/v1/indicators?territory={T2}',                        '403 403 403 403 403 403 200 403 200 403 401'],
 
   // (evaluations rows)
 ];
@@ -195,6 +197,9 @@ const PAGES = [
   // (meeting follow-up pages)
 
   // (indicators pages)
+  ['GET /indicators',                                              '403 403 403 403 403 200 200 403 200 200 303'],
+  ['GET /indicators?territory={T2}',                               '403 403 403 403 403 403 200 403 200 403 303'],
+  ['GET /indicators/report?territory={T2}',                        '403 403 403 403 403 403 200 403 200 403 303'],
 
   // (evaluations pages)
 ];
