@@ -138,8 +138,11 @@ int store_action_update(store_conn *c, const char *id, long long version, const 
 {
     sqlite3_stmt *st;
     char now[32];
-    int rc = sql_prepare(c, "UPDATE actions SET status = ?, blocked_reason_enc = ?, updated_at = ?, "
-                            "version = version + 1 WHERE id = ? AND version = ?", &st);
+    /* done_at: when it became done (kept while it stays done), for the
+     * indicators' "done on time"; cleared when it leaves done. */
+    int rc = sql_prepare(c, "UPDATE actions SET status = ?1, blocked_reason_enc = ?2, updated_at = ?3, "
+                            "done_at = CASE WHEN ?1 = 'done' THEN COALESCE(done_at, ?3) END, "
+                            "version = version + 1 WHERE id = ?4 AND version = ?5", &st);
     if (rc)
         return rc;
     time_rfc3339(clock_now(), now, sizeof(now));

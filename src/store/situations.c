@@ -20,7 +20,7 @@ int store_territory_settings_get(store_conn *c, const char *territory_id, store_
 {
     sqlite3_stmt *st;
     int rc = sql_prepare(c, "SELECT escalation_threshold, target_urgent_hours, target_conference_hours, "
-                            "target_clinical_hours, retention_months, meeting_quorum FROM territories WHERE id = ?",
+                            "target_clinical_hours, retention_months, meeting_quorum, adult_women FROM territories WHERE id = ?",
                          &st);
     if (rc)
         return rc;
@@ -34,6 +34,7 @@ int store_territory_settings_get(store_conn *c, const char *territory_id, store_
         out->target_hours[2] = sqlite3_column_int(st, 3);
         out->retention_months = sqlite3_column_int(st, 4);
         out->meeting_quorum = sqlite3_column_int(st, 5);
+        out->adult_women = sqlite3_column_type(st, 6) == SQLITE_NULL ? 0 : sqlite3_column_int64(st, 6);
         rc = STORE_OK;
     } else {
         rc = s == SQLITE_DONE ? STORE_NOTFOUND : sql_rc(c->db, s, "territory_settings");
@@ -47,7 +48,7 @@ int store_territory_settings_set(store_conn *c, const char *territory_id, const 
     sqlite3_stmt *st;
     int rc = sql_prepare(c, "UPDATE territories SET escalation_threshold = ?, target_urgent_hours = ?, "
                             "target_conference_hours = ?, target_clinical_hours = ?, retention_months = ?, "
-                            "meeting_quorum = ?, version = version + 1 WHERE id = ?", &st);
+                            "meeting_quorum = ?, adult_women = ?, version = version + 1 WHERE id = ?", &st);
     if (rc)
         return rc;
     sqlite3_bind_int(st, 1, in->escalation_threshold);
@@ -55,7 +56,11 @@ int store_territory_settings_set(store_conn *c, const char *territory_id, const 
         sqlite3_bind_int64(st, 2 + i, in->target_hours[i]);
     sqlite3_bind_int(st, 5, in->retention_months);
     sqlite3_bind_int(st, 6, in->meeting_quorum);
-    sql_bind_texts(st, 7, 1, territory_id);
+    if (in->adult_women > 0)
+        sqlite3_bind_int64(st, 7, in->adult_women);
+    else
+        sqlite3_bind_null(st, 7);
+    sql_bind_texts(st, 8, 1, territory_id);
     return sql_exec_changed(c, st, "territory_settings_set");
 }
 

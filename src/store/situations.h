@@ -77,11 +77,13 @@ typedef struct store_territory_settings {
     long target_hours[5]; /* urgent_cell, conference, clinical_concertation, single_agency, not_retained */
     int retention_months; /* closed situations are purged this long after closure */
     int meeting_quorum;   /* agencies present a meeting needs when it sets no quorum of its own */
+    long long adult_women; /* adult female population, for the indicators; 0 when not set */
 } store_territory_settings;
 
 int store_territory_settings_get(store_conn *c, const char *territory_id, store_territory_settings *out);
 /* Sets the threshold, the urgent/conference/clinical targets (hours), the
- * retention period and the meetings' default quorum. */
+ * retention period, the meetings' default quorum and the adult female
+ * population (0: not set). */
 int store_territory_settings_set(store_conn *c, const char *territory_id, const store_territory_settings *in);
 
 int store_person_add(store_conn *c, const char *id, const char *given_enc, const char *family_enc,

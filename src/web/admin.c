@@ -482,12 +482,14 @@ int api_territory_create(req *r)
  * when a meeting sets none. Every value out of range is listed (422). */
 static const char *const territory_keys[] = {"escalation_threshold", "target_urgent_hours",
                                              "target_conference_hours", "target_clinical_hours",
-                                             "retention_months", "meeting_quorum", NULL};
-static const long territory_limits[6][2] = {{1, 100}, {1, 24 * 30}, {1, 24 * 365}, {1, 24 * 365}, {12, 240}, {1, 50}};
-static const char *const territory_msgs[6] = {
+                                             "retention_months", "meeting_quorum", "adult_women", NULL};
+static const long territory_limits[7][2] = {{1, 100},  {1, 24 * 30}, {1, 24 * 365},   {1, 24 * 365},
+                                            {12, 240}, {1, 50},      {1, 100000000}};
+static const char *const territory_msgs[7] = {
     N_("Give a whole number within the allowed range."), N_("Give a whole number within the allowed range."),
     N_("Give a whole number within the allowed range."), N_("Give a whole number within the allowed range."),
-    N_("Keep closed situations from 12 to 240 months."), N_("The quorum is from 1 to 50 agencies.")};
+    N_("Keep closed situations from 12 to 240 months."), N_("The quorum is from 1 to 50 agencies."),
+    N_("Give the adult female population as a whole number.")};
 
 static void territory_setting_put(store_territory_settings *ts, int i, long v)
 {
@@ -497,8 +499,10 @@ static void territory_setting_put(store_territory_settings *ts, int i, long v)
         ts->target_hours[i - 1] = v;
     else if (i == 4)
         ts->retention_months = (int)v;
-    else
+    else if (i == 5)
         ts->meeting_quorum = (int)v;
+    else
+        ts->adult_women = v;
 }
 
 /* Writes ts for territory id with its audit row ("update", fields). */
@@ -563,11 +567,12 @@ int api_territory_update(req *r)
     buf_free(&fields);
     if (rc != 0)
         return -1;
-    return resp_json(r, 200, json_pack("{s:s,s:i,s:I,s:I,s:I,s:i,s:i}", "id", id, "escalation_threshold",
+    return resp_json(r, 200, json_pack("{s:s,s:i,s:I,s:I,s:I,s:i,s:i,s:o}", "id", id, "escalation_threshold",
                                        ts.escalation_threshold, "target_urgent_hours", (json_int_t)ts.target_hours[0],
                                        "target_conference_hours", (json_int_t)ts.target_hours[1],
                                        "target_clinical_hours", (json_int_t)ts.target_hours[2], "retention_months",
-                                       ts.retention_months, "meeting_quorum", ts.meeting_quorum));
+                                       ts.retention_months, "meeting_quorum", ts.meeting_quorum, "adult_women",
+                                       ts.adult_women > 0 ? json_integer(ts.adult_women) : json_null()));
 }
 
 int api_agencies(req *r)

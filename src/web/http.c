@@ -170,6 +170,9 @@ static void page_common(req *r, json_t *data, const char *title)
                               "is_cell", policy_check(&r->who, VERB_CREATE, &refer),
                               "sees_register", policy_check(&r->who, VERB_LIST, &reg),
                               "enrolled", strcmp(r->sess.stage, "full") == 0);
+        /* Indicators: the territory's coordinators and auditors, admins. */
+        policy_target ind = {.type = OBJ_INDICATORS, .territory_id = t};
+        json_object_set_new(u, "sees_indicators", json_boolean(policy_check(&r->who, VERB_READ, &ind)));
         json_object_set_new(data, "me", u);
         json_object_set_new(data, "csrf", json_string(r->sess.csrf));
         /* For the "stay signed in" warning (static/app.js). */

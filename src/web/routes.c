@@ -11,6 +11,7 @@
 #include "web/auditor.h"
 #include "web/auth.h"
 #include "web/http.h"
+#include "web/indicators.h"
 #include "web/meeting_pages.h"
 #include "web/meetings.h"
 #include "web/pages.h"
@@ -171,6 +172,10 @@ const route app_routes[] = {
     {"GET", "/meetings/{id}/minutes", (void *)page_meeting_minutes_print, 0},
 
     /* indicators and reports: entries below */
+    {"GET", "/api/v1/indicators", (void *)api_indicators, 0},
+    {"GET", "/indicators", (void *)page_indicators, 0},
+    {"GET", "/indicators/report", (void *)page_indicators_report, 0},
+    {"GET", "/indicators/{table}", (void *)page_indicators_csv, 0},
 
     /* practitioner evaluations: entries below */
 };

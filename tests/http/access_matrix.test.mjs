@@ -112,6 +112,8 @@ const API = [
   ['POST /api/v1/meetings/{M}/research',                           '404 201 404 404 404 201 404 404 404 404 401'],
 
   // (indicators rows)
+  ['GET /api/v1/indicators',                                       '403 403 403 403 403 200 200 403 200 200 401'],
+  ['GET /api/v1/indicators?territory={T2}',                        '403 403 403 403 403 403 200 403 200 403 401'],
 
   // (evaluations rows)
 ];
@@ -204,6 +206,9 @@ const PAGES = [
   ['POST /meetings/{M}/research',                                  '404 303 404 404 404 303 404 404 404 404 303', { to: '/meetings/{M}?researched=1' }],
 
   // (indicators pages)
+  ['GET /indicators',                                              '403 403 403 403 403 200 200 403 200 200 303'],
+  ['GET /indicators?territory={T2}',                               '403 403 403 403 403 403 200 403 200 403 303'],
+  ['GET /indicators/report?territory={T2}',                        '403 403 403 403 403 403 200 403 200 403 303'],
 
   // (evaluations pages)
 ];
