@@ -41,10 +41,7 @@ static void set_err(char *err, size_t errlen, const char *fmt, ...)
 
 /* One step of a path into the document: a key of an object, or (key NULL)
  * an index of an array. */
-typedef struct loc_step {
-    const char *key;
-    size_t index;
-} loc_step;
+typedef json_loc_step loc_step;
 
 #define LOC_MAX 5
 
@@ -155,6 +152,11 @@ static int locate_line(const char *t, size_t len, const loc_step *path, size_t n
         p = val;
     }
     return line_at(t, len, best);
+}
+
+int json_locate_line(const char *text, size_t len, const json_loc_step *path, size_t n)
+{
+    return text ? locate_line(text, len, path, n) : 1;
 }
 
 /* ------------------------------------------------------------- parsing */
@@ -627,9 +629,7 @@ out:
     return rc;
 }
 
-/* Reads a whole file of at most INSTRUMENT_FILE_MAX bytes; the caller
- * frees *text. */
-static int read_file(const char *path, char **text, size_t *len, char *err, size_t errlen)
+int instrument_read_text(const char *path, char **text, size_t *len, char *err, size_t errlen)
 {
     FILE *f = fopen(path, "rb");
     char *data = NULL;
@@ -671,7 +671,7 @@ int instrument_load_file(const char *path, instrument **out, char *err, size_t e
     size_t len = 0;
     int rc;
     *out = NULL;
-    if (read_file(path, &text, &len, err, errlen) != 0)
+    if (instrument_read_text(path, &text, &len, err, errlen) != 0)
         return -1;
     rc = instrument_parse(text, len, path, out, err, errlen);
     free(text);
@@ -1085,7 +1085,7 @@ int instrument_set_load_dir(const char *dir, instrument_set **out, char *err, si
             set_err(err, errlen, "%s/%s: path too long", dir, names[i]);
             goto out;
         }
-        if (read_file(path, &text, &len, err, errlen) != 0 ||
+        if (instrument_read_text(path, &text, &len, err, errlen) != 0 ||
             instrument_parse(text, len, path, &ins, err, errlen) != 0)
             goto out;
         if (instrument_set_find(set, ins->id, ins->version)) {

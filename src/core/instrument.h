@@ -105,6 +105,21 @@ int instrument_parse(const char *text, size_t len, const char *filename, instrum
 /* Reads path (at most INSTRUMENT_FILE_MAX bytes) and parses it; messages
  * name the file as given. */
 int instrument_load_file(const char *path, instrument **out, char *err, size_t errlen);
+/* Reads a whole file of at most INSTRUMENT_FILE_MAX bytes into *text
+ * (malloc'ed, the caller frees it; not NUL-terminated) and *len; -1 with
+ * "FILE: reason". Other data files use it too (core/evaluation.c). */
+int instrument_read_text(const char *path, char **text, size_t *len, char *err, size_t errlen);
+
+/* One step of a path into a JSON text: a member (key), or an element
+ * (key NULL, index). */
+typedef struct json_loc_step {
+    const char *key;
+    size_t index;
+} json_loc_step;
+/* The line (from 1) of the value at path[0..n) in the valid JSON text, or
+ * of the deepest part of it that was found (1 for none). The parsers of
+ * data files name lines with it ("FILE:LINE: reason"). */
+int json_locate_line(const char *text, size_t len, const json_loc_step *path, size_t n);
 void instrument_free(instrument *ins);
 
 /* Index of the item with this id, or -1. */

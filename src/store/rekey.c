@@ -140,6 +140,11 @@ static const rekey_column columns[] = {
      "SELECT id, NULL, text_enc FROM action_notes WHERE text_enc IS NOT NULL AND text_enc <> '' "
      "AND substr(text_enc, 1, length(?1)) <> ?1 ORDER BY id LIMIT ?2",
      "UPDATE action_notes SET text_enc = ?1 WHERE id = ?2"},
+    /* src/web/evaluations.c: the anonymous questionnaire's free comment */
+    {"evaluation_responses.comment_enc", "evaluation_response", "evaluation_responses.comment", 1,
+     "SELECT id, NULL, comment_enc FROM evaluation_responses WHERE comment_enc IS NOT NULL AND comment_enc <> '' "
+     "AND substr(comment_enc, 1, length(?1)) <> ?1 ORDER BY id LIMIT ?2",
+     "UPDATE evaluation_responses SET comment_enc = ?1 WHERE id = ?2"},
 };
 
 #define N_COLUMNS (sizeof(columns) / sizeof(columns[0]))

@@ -8,6 +8,7 @@
 #include <jansson.h>
 #include <stddef.h>
 
+#include "core/evaluation.h"
 #include "core/instrument.h"
 #include "lib/i18n.h"
 #include "lib/tmpl.h"
@@ -52,6 +53,7 @@ typedef struct app {
     char dummy_hash[128]; /* verified for unknown users: same timing (ASVS 2.2.1) */
     json_t *openapi;     /* web/openapi.json */
     instrument_set *instruments; /* the instruments directory */
+    evaluation_form *evaluation; /* data/evaluation.json: the practitioners' questionnaire */
     json_t *assets;      /* {"app_css": "/static/app.css?v=…", …} */
     static_file *statics;
     size_t nstatics;

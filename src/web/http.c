@@ -12,6 +12,7 @@
 #include "sec/fieldcrypt.h"
 #include "lib/tz.h"
 #include "web/vocab.h"
+#include "web/evaluations.h"
 
 const char *req_header(req *r, const char *name)
 {
@@ -173,6 +174,10 @@ static void page_common(req *r, json_t *data, const char *title)
         /* Indicators: the territory's coordinators and auditors, admins. */
         policy_target ind = {.type = OBJ_INDICATORS, .territory_id = t};
         json_object_set_new(u, "sees_indicators", json_boolean(policy_check(&r->who, VERB_READ, &ind)));
+        /* practitioner evaluations: questionnaires waiting, or results */
+        const char *ev = strcmp(r->sess.stage, "full") == 0 ? evaluation_nav(r) : NULL;
+        if (ev)
+            json_object_set_new(u, "evaluations", json_string(ev));
         json_object_set_new(data, "me", u);
         json_object_set_new(data, "csrf", json_string(r->sess.csrf));
         /* For the "stay signed in" warning (static/app.js). */

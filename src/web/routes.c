@@ -10,6 +10,7 @@
 #include "web/admin.h"
 #include "web/auditor.h"
 #include "web/auth.h"
+#include "web/evaluations.h"
 #include "web/http.h"
 #include "web/indicators.h"
 #include "web/meeting_pages.h"
@@ -178,5 +179,12 @@ const route app_routes[] = {
     {"GET", "/indicators/{table}", (void *)page_indicators_csv, 0},
 
     /* practitioner evaluations: entries below */
+    {"GET", "/api/v1/evaluations/pending", (void *)api_evaluations_pending, 0},
+    {"GET", "/api/v1/evaluations/results", (void *)api_evaluation_results, 0},
+    {"POST", "/api/v1/meetings/{id}/evaluation", (void *)api_meeting_evaluation, 0},
+    {"GET", "/evaluations", (void *)page_evaluations, 0},
+    {"GET", "/evaluations/results", (void *)page_evaluation_results, 0},
+    {"GET", "/evaluations/results.csv", (void *)page_evaluation_results_csv, 0},
+    {"POST", "/evaluations/{id}", (void *)page_evaluation_answer, 0},
 };
 const size_t app_routes_count = sizeof(app_routes) / sizeof(app_routes[0]);

@@ -360,6 +360,10 @@ int app_open(app *a, const config *cfg, char *err, size_t errlen)
     snprintf(path, sizeof(path), "%s/instruments", cfg->share_dir);
     if (instrument_set_load_dir(path, &a->instruments, err, errlen) != 0)
         return -1;
+    /* So does a broken questionnaire. */
+    snprintf(path, sizeof(path), "%s/data/evaluation.json", cfg->share_dir);
+    if (evaluation_load_file(path, &a->evaluation, err, errlen) != 0)
+        return -1;
     snprintf(path, sizeof(path), "%s/web/static", cfg->share_dir);
     if (static_load(a, path, err, errlen) != 0)
         return -1;
@@ -378,6 +382,7 @@ void app_close(app *a)
     static_free(a);
     json_decref(a->openapi);
     instrument_set_free(a->instruments);
+    evaluation_free(a->evaluation);
     if (a->keys) {
         keyring_wipe(a->keys);
         free(a->keys);

@@ -116,6 +116,13 @@ const API = [
   ['GET /api/v1/indicators?territory={T2}',                        '403 403 403 403 403 403 200 403 200 403 401'],
 
   // (evaluations rows)
+  // practitioner evaluations: M starts in 2031, so its one attendee (dpj,
+  // recorded present above) gets 422 "not started"; the coordinator sees M
+  // but her agency is not present (403); nobody else sees M (404).
+  ['GET /api/v1/evaluations/pending',                              '200 200 200 200 200 200 200 200 403 403 401'],
+  ['POST /api/v1/meetings/{M}/evaluation',                         '404 422 404 404 404 403 404 404 404 404 401'],
+  ['GET /api/v1/evaluations/results',                              '403 403 403 403 403 200 200 403 200 200 401'],
+  ['GET /api/v1/evaluations/results?territory={T2}',               '403 403 403 403 403 403 200 403 200 403 401'],
 ];
 
 // Request bodies: valid for an allowed caller, and fresh for each caller so
@@ -156,6 +163,7 @@ const BODIES = {
   // (indicators bodies)
 
   // (evaluations bodies)
+  'POST /api/v1/meetings/{M}/evaluation': () => ({ answers: { safety: 4 } }),
 };
 
 // --- the pages (cookie session): anonymous visitors are sent home (303) ------
@@ -211,6 +219,10 @@ const PAGES = [
   ['GET /indicators/report?territory={T2}',                        '403 403 403 403 403 403 200 403 200 403 303'],
 
   // (evaluations pages)
+  ['GET /evaluations',                                             '200 200 200 200 200 200 200 200 403 403 303'],
+  ['POST /evaluations/{M}',                                        '404 422 404 404 404 403 404 404 404 404 303'],
+  ['GET /evaluations/results',                                     '403 403 403 403 403 200 200 403 200 200 303'],
+  ['GET /evaluations/results.csv',                                 '403 403 403 403 403 200 200 403 200 200 303'],
 ];
 const FORMS = {
   'POST /situations/{S}/assess': () => ({ instrument: 'dash-24-structure', instrument_version: '1' }),
@@ -240,6 +252,7 @@ const FORMS = {
   // (indicators forms)
 
   // (evaluations forms)
+  'POST /evaluations/{M}': () => ({ answer_safety: '4', comment: 'Commentaire de la matrice' }),
 };
 
 // --- sensitive values: who reads them in the situation ----------------------

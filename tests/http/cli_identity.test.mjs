@@ -524,6 +524,17 @@ describe('administrative command line', () => {
         text: 'Plan de sécurité revu.', decisions: 'Accompagnement au tribunal.' });
       assert.equal(mn.status, 201, mn.body);
       const meetingBefore = JSON.parse((await call(f, coordo, 'GET', `/api/v1/meetings/${mid}`)).body);
+      // An evaluation's comment: a meeting that started an hour ago, refuge present.
+      const past = new Date((f.now() - 3600) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+      const mt2 = await call(f, coordo, 'POST', '/api/v1/meetings', { kind: 'scheduled', starts_at: past,
+        invited: [users.refuge.agency_id] });
+      assert.equal(mt2.status, 201, mt2.body);
+      const mid2 = JSON.parse(mt2.body).id;
+      assert.equal((await call(f, coordo, 'POST', `/api/v1/meetings/${mid2}/attendance`,
+        { agency_id: users.refuge.agency_id, undertaking_accepted: true })).status, 201);
+      const ev = await call(f, refuge, 'POST', `/api/v1/meetings/${mid2}/evaluation`,
+        { answers: { safety: 5 }, comment: 'Très utile.' });
+      assert.equal(ev.status, 201, ev.body);
       const before = JSON.parse((await call(f, coordo, 'GET', `/api/v1/situations/${id}`)).body);
       const beforeOther = JSON.parse((await call(f, coordo, 'GET', `/api/v1/situations/${otherId}`)).body);
       assert.equal(before.persons.find((p) => p.ref === 'v1').safe_address, victim.safe_address);
