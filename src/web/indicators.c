@@ -132,7 +132,7 @@ typedef struct tspec {
 } tspec;
 
 static const tspec specs[] = {
-    {"summary", N_("Key figures"), IDS(summary), summary_label, 0, 0, CHART_NONE},
+    {"summary", N_("Main counts"), IDS(summary), summary_label, 0, 0, CHART_NONE},
     {"referrals_by_month", N_("Referrals by month"), NULL, 0, month_label, 1, 0, CHART_LINE},
     {"referrals_by_sector", N_("Referrals by referring agency's sector"), IDS(sectors), vocab_sector, 1, 1, CHART_BARS},
     {"repeat", N_("First and repeat referrals"), IDS(repeats), repeat_label, 1, 0, CHART_NONE},
