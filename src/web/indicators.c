@@ -660,28 +660,29 @@ static json_t *key_figures(req *r, const scope *s, const figures *f)
     derive(f, s, &d);
     long on = n_of(f, "actions_done", "on_time"), late = n_of(f, "actions_done", "late");
     json_t *a = json_array();
-#define ADD(label, value, note)                                                                                        \
-    json_array_append_new(a, json_pack("{s:s,s:s,s:s}", "label", req_tr(r, label), "value", value, "note", note))
-    ADD(N_("Referrals"), count_text(r, n_of(f, "summary", "referrals"), supp_of(f, "summary", "referrals")), "");
-    ADD(N_("Repeat rate"), tenths_text(r, d.repeat_rate, table_of(f, "repeat")->total > 0, " %"),
+#define ADD(key, label, value, note)                                                                                   \
+    json_array_append_new(a, json_pack("{s:s,s:s,s:s,s:s}", "key", key, "label", req_tr(r, label), "value", value,   \
+                                       "note", note))
+    ADD("referrals", N_("Referrals"), count_text(r, n_of(f, "summary", "referrals"), supp_of(f, "summary", "referrals")), "");
+    ADD("repeat_rate_percent", N_("Repeat rate"), tenths_text(r, d.repeat_rate, table_of(f, "repeat")->total > 0, " %"),
         req_tr(r, N_("UK reference: about 30 %.")));
     if (f->adult_women > 0) {
-        ADD(N_("Referrals per 10,000 adult women, over a year"),
+        ADD("per_10000_adult_women_year", N_("Referrals per 10,000 adult women, over a year"),
             tenths_text(r, d.per10k_year, n_of(f, "summary", "referrals") > 0, ""),
             fill2(r, N_("UK norm: {1} a year. Adult women in the territory: {2}."),
                   arena_printf(r->a, "%d", UK_NORM_PER_10000), arena_printf(r->a, "%lld", f->adult_women)));
     } else {
-        ADD(N_("Referrals per 10,000 adult women, over a year"), "—",
+        ADD("per_10000_adult_women_year", N_("Referrals per 10,000 adult women, over a year"), "—",
             req_tr(r, N_("Set the territory's adult female population to compute it.")));
     }
-    ADD(N_("Median time from referral to triage"), hours_text(r, &f->triage, f->triage.median),
+    ADD("referral_to_triage_median", N_("Median time from referral to triage"), hours_text(r, &f->triage, f->triage.median),
         req_tr1(r, N_("Situations triaged: {1}."), count_text(r, (long)f->triage.n, ind_small((long)f->triage.n))));
-    ADD(N_("90th percentile, referral to triage"), hours_text(r, &f->triage, f->triage.p90), "");
-    ADD(N_("Median time from referral to first meeting"), hours_text(r, &f->meeting, f->meeting.median),
+    ADD("referral_to_triage_p90", N_("90th percentile, referral to triage"), hours_text(r, &f->triage, f->triage.p90), "");
+    ADD("referral_to_first_meeting_median", N_("Median time from referral to first meeting"), hours_text(r, &f->meeting, f->meeting.median),
         req_tr1(r, N_("Situations discussed at a meeting: {1}."),
                 count_text(r, (long)f->meeting.n, ind_small((long)f->meeting.n))));
-    ADD(N_("90th percentile, referral to first meeting"), hours_text(r, &f->meeting, f->meeting.p90), "");
-    ADD(N_("First meetings within the territory's target"),
+    ADD("referral_to_first_meeting_p90", N_("90th percentile, referral to first meeting"), hours_text(r, &f->meeting, f->meeting.p90), "");
+    ADD("first_meeting_within_target_percent", N_("First meetings within the territory's target"),
         tenths_text(r, d.within_rate, table_of(f, "first_meeting_target")->total > 0, " %"),
         f->has_targets ? arena_printf(r->a, "%s %s", req_tr(r, N_("Targets (hours from referral):")),
                                       arena_printf(r->a, "%s %ld, %s %ld, %s %ld", req_tr(r, N_("Urgent cell")),
@@ -689,11 +690,11 @@ static json_t *key_figures(req *r, const scope *s, const figures *f)
                                                    f->targets[1], req_tr(r, N_("Clinical concertation")),
                                                    f->targets[2]))
                        : "");
-    ADD(N_("Meetings with their quorum"), tenths_text(r, d.quorum_rate, table_of(f, "quorum")->total > 0, " %"), "");
-    ADD(N_("Actions done on time"), tenths_text(r, d.on_time_rate, on + late > 0, " %"),
+    ADD("quorum_met_percent", N_("Meetings with their quorum"), tenths_text(r, d.quorum_rate, table_of(f, "quorum")->total > 0, " %"), "");
+    ADD("actions_on_time_percent", N_("Actions done on time"), tenths_text(r, d.on_time_rate, on + late > 0, " %"),
         req_tr(r, N_("Among actions done in the period that had a due date.")));
-    ADD(N_("Children covered"), count_text(r, n_of(f, "summary", "children"), supp_of(f, "summary", "children")), "");
-    ADD(N_("Situations open at the end of the period"),
+    ADD("children", N_("Children covered"), count_text(r, n_of(f, "summary", "children"), supp_of(f, "summary", "children")), "");
+    ADD("open_at_end", N_("Situations open at the end of the period"),
         count_text(r, n_of(f, "summary", "open_at_end"), supp_of(f, "summary", "open_at_end")), "");
 #undef ADD
     return a;
@@ -718,6 +719,8 @@ static json_t *view_data(req *r, const scope *s, const figures *f, int charts)
                              key_figures(r, s, f), "from", s->from, "to", s->to, "territory_name",
                              s->territory_id ? s->territory_name : req_tr(r, N_("All territories")), "query",
                              scope_query(r, s), "min_count", IND_MIN_SHOWN);
+    json_object_set_new(data, "key_figures_csv",
+                        json_string(arena_printf(r->a, "/indicators/key_figures.csv?%s", scope_query(r, s))));
     /* The territory picker: an admin chooses any territory, or all. */
     policy_target all = {.type = OBJ_INDICATORS, .territory_id = NULL};
     if (policy_check(&r->who, VERB_READ, &all)) {
@@ -804,27 +807,41 @@ int page_indicators_csv(req *r)
     for (size_t i = 0; i < NSPECS && len > 4 && strcmp(name + len - 4, ".csv") == 0; i++)
         if (strlen(specs[i].id) == len - 4 && strncmp(specs[i].id, name, len - 4) == 0)
             sp = &specs[i];
-    if (!sp)
+    int key_figs = strcmp(name, "key_figures.csv") == 0;
+    if (!sp && !key_figs)
         return resp_error(r, 404, "not_found", N_("The page you asked for does not exist or is not available to you."));
+    const char *id = sp ? sp->id : "key_figures";
     scope s;
     figures f;
-    int rc = read_figures(r, &s, VERB_EXPORT, "export", sp->id, &f);
+    int rc = read_figures(r, &s, VERB_EXPORT, "export", id, &f);
     if (rc)
         return rc < 0 ? -1 : 0;
-    const ind_table *t = table_of(&f, sp->id);
     buf b;
     buf_init(&b);
     buf_puts(&b, "\xEF\xBB\xBF");
-    csv_row(&b, "key", "label", "count");
-    for (size_t k = 0; k < t->ncells; k++)
-        csv_row(&b, t->cells[k].key, req_tr(r, sp->label_of(t->cells[k].key)),
-                count_text(r, t->cells[k].n, t->cells[k].suppressed));
-    if (t->has_total)
-        csv_row(&b, "total", req_tr(r, N_("Total")), count_text(r, t->total, t->total_suppressed));
+    if (key_figs) {
+        /* The key figures as shown: derived from suppressed counts, they say so. */
+        json_t *kf = key_figures(r, &s, &f), *x;
+        size_t i;
+        csv_row(&b, "key", "label", "value");
+        json_array_foreach(kf, i, x) {
+            csv_row(&b, json_string_value(json_object_get(x, "key")), json_string_value(json_object_get(x, "label")),
+                    json_string_value(json_object_get(x, "value")));
+        }
+        json_decref(kf);
+    } else {
+        const ind_table *t = table_of(&f, sp->id);
+        csv_row(&b, "key", "label", "count");
+        for (size_t k = 0; k < t->ncells; k++)
+            csv_row(&b, t->cells[k].key, req_tr(r, sp->label_of(t->cells[k].key)),
+                    count_text(r, t->cells[k].n, t->cells[k].suppressed));
+        if (t->has_total)
+            csv_row(&b, "total", req_tr(r, N_("Total")), count_text(r, t->total, t->total_suppressed));
+    }
     rc = -1;
     if (!b.oom) {
         resp_header(r, "Content-Disposition",
-                    arena_printf(r->a, "attachment; filename=\"filet-%s-%s-%s.csv\"", sp->id, s.from, s.to));
+                    arena_printf(r->a, "attachment; filename=\"filet-%s-%s-%s.csv\"", id, s.from, s.to));
         rc = resp_text(r, 200, "text/csv; charset=utf-8", b.data, b.len);
     }
     buf_free(&b);

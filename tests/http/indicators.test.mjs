@@ -247,6 +247,14 @@ describe('indicators', { concurrency: false }, () => {
       }
       for (const v of Object.values(rows)) assert.ok(!/^[1-4]$/.test(v), `${t.id}: a small count published`);
     }
+    // The key figures as shown (French: decimal comma), derived figures from small counts hidden.
+    const hiddenText = 'masqué (petits nombres)';
+    assert.deepEqual(await csv('key_figures'), {
+      referrals: '10', repeat_rate_percent: '50,0 %', per_10000_adult_women_year: '16,2',
+      referral_to_triage_median: '8,0 h', referral_to_triage_p90: '16,0 h',
+      referral_to_first_meeting_median: '20,0 h', referral_to_first_meeting_p90: '100,0 h',
+      first_meeting_within_target_percent: hiddenText, quorum_met_percent: hiddenText,
+      actions_on_time_percent: hiddenText, children: '5', open_at_end: '8' });
     assert.equal((await get('iaudit', `/indicators/nothing.csv?${q}`)).status, 404);
   });
 
