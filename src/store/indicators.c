@@ -67,9 +67,16 @@ static const struct {
                      "FROM actions x JOIN situations s ON s.id = x.situation_id "
                      "WHERE (?1 IS NULL OR s.territory_id = ?1) AND x.status = 'done' "
                      "AND x.done_at >= ?2 AND x.done_at < ?3 GROUP BY 1"},
-    {"closures_by_reason", "SELECT COALESCE(s.close_reason, 'other'), count(*) FROM situations s "
+    /* With the anonymous counts kept for situations retention deleted
+     * (retained_stats, by month: the months wholly inside the period). */
+    {"closures_by_reason", "SELECT reason, sum(n) FROM ("
+                           "SELECT COALESCE(s.close_reason, 'other') AS reason, count(*) AS n FROM situations s "
                            "WHERE (?1 IS NULL OR s.territory_id = ?1) AND s.status = 'closed' "
-                           "AND s.closed_at >= ?2 AND s.closed_at < ?3 GROUP BY 1"},
+                           "AND s.closed_at >= ?2 AND s.closed_at < ?3 GROUP BY 1 "
+                           "UNION ALL SELECT CASE WHEN close_reason = '' THEN 'other' ELSE close_reason END, "
+                           "sum(count) FROM retained_stats WHERE (?1 IS NULL OR territory_id = ?1) "
+                           "AND closed_month || '-01' >= ?2 AND date(closed_month || '-01', '+1 month') <= ?3 "
+                           "GROUP BY 1) GROUP BY reason"},
 };
 
 static void bind_period(sqlite3_stmt *st, const store_ind_period *p)
