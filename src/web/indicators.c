@@ -552,6 +552,12 @@ static char dec_sep(req *r)
     return strcmp(r->lang, "fr") == 0 ? ',' : '.';
 }
 
+/* The percent sign after a number: French puts a no-break space before it. */
+static const char *pct(req *r)
+{
+    return strcmp(r->lang, "fr") == 0 ? "\xC2\xA0%" : "%";
+}
+
 static const char *count_text(req *r, long n, int suppressed)
 {
     char b[32];
@@ -664,8 +670,8 @@ static json_t *key_figures(req *r, const scope *s, const figures *f)
     json_array_append_new(a, json_pack("{s:s,s:s,s:s,s:s}", "key", key, "label", req_tr(r, label), "value", value,   \
                                        "note", note))
     ADD("referrals", N_("Referrals"), count_text(r, n_of(f, "summary", "referrals"), supp_of(f, "summary", "referrals")), "");
-    ADD("repeat_rate_percent", N_("Repeat rate"), tenths_text(r, d.repeat_rate, table_of(f, "repeat")->total > 0, " %"),
-        req_tr(r, N_("UK reference: about 30 %.")));
+    ADD("repeat_rate_percent", N_("Repeat rate"), tenths_text(r, d.repeat_rate, table_of(f, "repeat")->total > 0, pct(r)),
+        req_tr(r, N_("UK reference: about 30%.")));
     if (f->adult_women > 0) {
         ADD("per_10000_adult_women_year", N_("Referrals per 10,000 adult women, over a year"),
             tenths_text(r, d.per10k_year, n_of(f, "summary", "referrals") > 0, ""),
@@ -683,15 +689,15 @@ static json_t *key_figures(req *r, const scope *s, const figures *f)
                 count_text(r, (long)f->meeting.n, ind_small((long)f->meeting.n))));
     ADD("referral_to_first_meeting_p90", N_("90th percentile, referral to first meeting"), hours_text(r, &f->meeting, f->meeting.p90), "");
     ADD("first_meeting_within_target_percent", N_("First meetings within the territory's target"),
-        tenths_text(r, d.within_rate, table_of(f, "first_meeting_target")->total > 0, " %"),
+        tenths_text(r, d.within_rate, table_of(f, "first_meeting_target")->total > 0, pct(r)),
         f->has_targets ? arena_printf(r->a, "%s %s", req_tr(r, N_("Targets (hours from referral):")),
                                       arena_printf(r->a, "%s %ld, %s %ld, %s %ld", req_tr(r, N_("Urgent cell")),
                                                    f->targets[0], req_tr(r, N_("Scheduled conference")),
                                                    f->targets[1], req_tr(r, N_("Clinical concertation")),
                                                    f->targets[2]))
                        : "");
-    ADD("quorum_met_percent", N_("Meetings with their quorum"), tenths_text(r, d.quorum_rate, table_of(f, "quorum")->total > 0, " %"), "");
-    ADD("actions_on_time_percent", N_("Actions done on time"), tenths_text(r, d.on_time_rate, on + late > 0, " %"),
+    ADD("quorum_met_percent", N_("Meetings with their quorum"), tenths_text(r, d.quorum_rate, table_of(f, "quorum")->total > 0, pct(r)), "");
+    ADD("actions_on_time_percent", N_("Actions done on time"), tenths_text(r, d.on_time_rate, on + late > 0, pct(r)),
         req_tr(r, N_("Among actions done in the period that had a due date.")));
     ADD("children", N_("Children covered"), count_text(r, n_of(f, "summary", "children"), supp_of(f, "summary", "children")), "");
     ADD("open_at_end", N_("Situations open at the end of the period"),

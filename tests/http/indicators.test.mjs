@@ -252,7 +252,7 @@ describe('indicators', { concurrency: false }, () => {
     // The key figures as shown (French: decimal comma), derived figures from small counts hidden.
     const hiddenText = 'masqué (petits nombres)';
     assert.deepEqual(await csv('key_figures'), {
-      referrals: '10', repeat_rate_percent: '50,0 %', per_10000_adult_women_year: '16,2',
+      referrals: '10', repeat_rate_percent: '50,0\u00a0%', per_10000_adult_women_year: '16,2',
       referral_to_triage_median: '8,0 h', referral_to_triage_p90: '16,0 h',
       referral_to_first_meeting_median: '20,0 h', referral_to_first_meeting_p90: '100,0 h',
       first_meeting_within_target_percent: hiddenText, quorum_met_percent: hiddenText,
@@ -268,7 +268,7 @@ describe('indicators', { concurrency: false }, () => {
       assert.match(r.raw, /<svg [^>]*role="img"/);
       assert.match(r.raw, /&lt;5/);
       assert.match(r.raw, /16[.,]2/); // per 10,000 a year
-      assert.match(r.raw, /50[.,]0 %/); // repeat rate
+      assert.match(r.raw, /50,0\u00a0%/); // repeat rate, French typography
       assert.ok(!/>\s*[1-4]\s*</.test(r.raw.replace(/<option[^>]*>[^<]*<\/option>/g, '').replace(/<time[^>]*>[^<]*<\/time>/g, '')
         .replace(/<svg[\s\S]*?<\/svg>/g, (s) => s.replace(/<text[^>]*font-size="11"[^>]*>[^<]*<\/text>/g, ''))),
       `${path}: a small count shown`);
