@@ -93,14 +93,13 @@ int store_indicators_counts(store_conn *c, const store_ind_period *p, store_ind_
         if (rc)
             return rc;
         bind_period(st, p);
-        int s;
-        while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        int s, stop = 0;
+        while (!stop && (s = sqlite3_step(st)) == SQLITE_ROW) {
             const char *key = (const char *)sqlite3_column_text(st, 0);
-            if (fn(ctx, queries[i].table, key ? key : "", (long)sqlite3_column_int64(st, 1)) != 0)
-                break;
+            stop = fn(ctx, queries[i].table, key ? key : "", (long)sqlite3_column_int64(st, 1)) != 0;
         }
         rc = sql_each_done(c, st, s, queries[i].table);
-        if (rc)
+        if (rc || stop)
             return rc;
     }
     return STORE_OK;
