@@ -99,6 +99,11 @@ static const char *month_label(const char *id)
 {
     return id;
 }
+/* Agencies are named from the store (figures.names); the id otherwise. */
+static const char *agency_label(const char *id)
+{
+    return id;
+}
 
 #define IDS(table) table, sizeof(table) / sizeof(table[0])
 static const label sectors[] = {
@@ -123,7 +128,7 @@ enum { CHART_NONE, CHART_BARS, CHART_LINE };
 typedef struct tspec {
     const char *id;
     const char *title; /* msgid */
-    const label *keys; /* NULL: the months of the period */
+    const label *keys; /* NULL: the months of the period, or (agency_label) the keys found */
     size_t nkeys;
     const char *(*label_of)(const char *id); /* msgid of a key */
     int has_total;
@@ -135,6 +140,7 @@ static const tspec specs[] = {
     {"summary", N_("Main counts"), IDS(summary), summary_label, 0, 0, CHART_NONE},
     {"referrals_by_month", N_("Referrals by month"), NULL, 0, month_label, 1, 0, CHART_LINE},
     {"referrals_by_sector", N_("Referrals by referring agency's sector"), IDS(sectors), vocab_sector, 1, 1, CHART_BARS},
+    {"referrals_by_agency", N_("Referrals by referring agency"), NULL, 0, agency_label, 1, 1, CHART_BARS},
     {"repeat", N_("First and repeat referrals"), IDS(repeats), repeat_label, 1, 0, CHART_NONE},
     {"risk_levels", N_("Risk level at the latest assessment"), IDS(levels), level_label, 1, 1, CHART_BARS},
     {"risk_criteria", N_("Referral criteria at the latest assessment"), IDS(criteria), criterion_label, 0, 0,
@@ -173,6 +179,7 @@ typedef struct figures {
     long long adult_women;
     long targets[3]; /* urgent, conference, clinical (hours); single territory only */
     int has_targets;
+    const char **names[NSPECS]; /* per cell: a name from the store (agencies), or NULL */
 } figures;
 
 /* --- the scope --- */
@@ -368,7 +375,8 @@ static int figures_compute(req *r, const scope *s, figures *f)
     for (size_t i = 0; i < NSPECS; i++) {
         const tspec *sp = &specs[i];
         json_t *got = json_object_get(counts, sp->id);
-        size_t nk = sp->keys ? sp->nkeys : json_array_size(mlist);
+        int by_month = !sp->keys && sp->label_of == month_label;
+        size_t nk = sp->keys ? sp->nkeys : by_month ? json_array_size(mlist) : 0;
         size_t cap = nk + (got ? json_object_size(got) : 0);
         ind_cell *cells = arena_alloc(r->a, (cap ? cap : 1) * sizeof(ind_cell));
         size_t n = 0;
@@ -393,6 +401,16 @@ static int figures_compute(req *r, const scope *s, figures *f)
         }
         f->t[i] = (ind_table){sp->id, cells, n, sp->has_total, 0, 0};
         ind_suppress(&f->t[i]);
+        if (sp->label_of == agency_label) {
+            f->names[i] = arena_alloc(r->a, (n ? n : 1) * sizeof(const char *));
+            if (!f->names[i])
+                goto out_m;
+            for (size_t k = 0; k < n; k++) {
+                store_agency ag;
+                f->names[i][k] = store_agency_by_id(c, cells[k].key, &ag) == STORE_OK ? arena_strdup(r->a, ag.name)
+                                                                                     : cells[k].key;
+            }
+        }
     }
     rc = 0;
 out_m:
@@ -490,9 +508,13 @@ static json_t *figures_json(const scope *s, const figures *f)
     for (size_t i = 0; i < NSPECS; i++) {
         const ind_table *t = &f->t[i];
         json_t *rows = json_array();
-        for (size_t k = 0; k < t->ncells; k++)
-            json_array_append_new(rows, json_pack("{s:s,s:I,s:b}", "key", t->cells[k].key, "count",
-                                                  (json_int_t)t->cells[k].n, "suppressed", t->cells[k].suppressed));
+        for (size_t k = 0; k < t->ncells; k++) {
+            json_t *row = json_pack("{s:s,s:I,s:b}", "key", t->cells[k].key, "count", (json_int_t)t->cells[k].n,
+                                    "suppressed", t->cells[k].suppressed);
+            if (f->names[i])
+                json_object_set_new(row, "name", json_string(f->names[i][k]));
+            json_array_append_new(rows, row);
+        }
         json_t *o = json_pack("{s:s,s:o}", "id", t->id, "rows", rows);
         if (t->has_total) {
             json_object_set_new(o, "total", json_integer(t->total));
@@ -590,14 +612,24 @@ static const char *scope_query(req *r, const scope *s)
                         s->to);
 }
 
-static const char *chart_svg(req *r, const tspec *sp, const ind_table *t, const char *title)
+/* The label shown for cell k of table i. */
+static const char *cell_label(req *r, const figures *f, size_t i, size_t k)
 {
+    if (f->names[i])
+        return f->names[i][k];
+    return req_tr(r, specs[i].label_of(f->t[i].cells[k].key));
+}
+
+static const char *chart_svg(req *r, const figures *f, size_t i, const char *title)
+{
+    const tspec *sp = &specs[i];
+    const ind_table *t = &f->t[i];
     buf b;
     svg_point *p = arena_alloc(r->a, (t->ncells ? t->ncells : 1) * sizeof(svg_point));
     if (!p)
         return NULL;
     for (size_t k = 0; k < t->ncells; k++)
-        p[k] = (svg_point){req_tr(r, sp->label_of(t->cells[k].key)), t->cells[k].n, t->cells[k].suppressed,
+        p[k] = (svg_point){cell_label(r, f, i, k), t->cells[k].n, t->cells[k].suppressed,
                            count_text(r, t->cells[k].n, t->cells[k].suppressed)};
     svg_chart c = {arena_printf(r->a, "chart-%s", sp->id), title,
                    req_tr(r, sp->chart == CHART_LINE
@@ -625,14 +657,14 @@ static json_t *tables_view(req *r, const scope *s, const figures *f, int charts)
         const char *title = req_tr(r, sp->title);
         json_t *rows = json_array();
         for (size_t k = 0; k < t->ncells; k++)
-            json_array_append_new(rows, json_pack("{s:s,s:s}", "label", req_tr(r, sp->label_of(t->cells[k].key)),
+            json_array_append_new(rows, json_pack("{s:s,s:s}", "label", cell_label(r, f, i, k),
                                                   "value", count_text(r, t->cells[k].n, t->cells[k].suppressed)));
         json_t *o = json_pack("{s:s,s:s,s:o,s:s}", "id", sp->id, "title", title, "rows", rows, "csv_href",
                               arena_printf(r->a, "/indicators/%s.csv?%s", sp->id, q));
         if (t->has_total)
             json_object_set_new(o, "total", json_string(count_text(r, t->total, t->total_suppressed)));
         if (charts && sp->chart != CHART_NONE && t->ncells) {
-            const char *svg = chart_svg(r, sp, t, title);
+            const char *svg = chart_svg(r, f, i, title);
             if (svg)
                 json_object_set_new(o, "svg", json_string(svg));
         }
@@ -839,7 +871,7 @@ int page_indicators_csv(req *r)
         const ind_table *t = table_of(&f, sp->id);
         csv_row(&b, "key", "label", "count");
         for (size_t k = 0; k < t->ncells; k++)
-            csv_row(&b, t->cells[k].key, req_tr(r, sp->label_of(t->cells[k].key)),
+            csv_row(&b, t->cells[k].key, cell_label(r, &f, (size_t)(sp - specs), k),
                     count_text(r, t->cells[k].n, t->cells[k].suppressed));
         if (t->has_total)
             csv_row(&b, "total", req_tr(r, N_("Total")), count_text(r, t->total, t->total_suppressed));

@@ -172,6 +172,8 @@ describe('indicators', { concurrency: false }, () => {
     for (const [m, n] of Object.entries(counts(b, 'referrals_by_month'))) assert.equal(n, byMonth[m] || 0, m);
     assert.equal(table(b, 'referrals_by_month').total, 10);
     assert.deepEqual(counts(b, 'referrals_by_sector'), { police: 2, shelter: 8 });
+    assert.deepEqual(counts(b, 'referrals_by_agency'), { [ids.shelter]: 8, [ids.police]: 2 });
+    assert.deepEqual(table(b, 'referrals_by_agency').rows.map((x) => x.name).sort(), ['Maison indicateurs', 'Police indicateurs']);
     assert.deepEqual(counts(b, 'repeat'), { first: 5, repeat: 5 });
     assert.deepEqual(b.figures.repeat_rate, { percent: 50, suppressed: false });
     assert.deepEqual(counts(b, 'risk_levels'), { not_assessed: 1, standard: 1, medium: 2, high: 6 });
@@ -215,6 +217,7 @@ describe('indicators', { concurrency: false }, () => {
     // police 2 is small; shelter 8 goes too, or 10 - 8 would give it.
     assert.deepEqual(hidden(b, 'referrals_by_sector'), ['police', 'shelter']);
     assert.equal(table(b, 'referrals_by_sector').total_suppressed, false);
+    assert.deepEqual(hidden(b, 'referrals_by_agency'), [ids.police, ids.shelter].sort());
     assert.deepEqual(hidden(b, 'repeat'), []);
     assert.deepEqual(hidden(b, 'risk_levels'), ['medium', 'not_assessed', 'standard']);
     assert.deepEqual(hidden(b, 'risk_criteria'), ['potential_escalation', 'professional_judgement', 'repeat']);
@@ -235,6 +238,7 @@ describe('indicators', { concurrency: false }, () => {
         .map((l) => l.split('","')).map((c) => [c[0].slice(1), c[2].slice(0, -1)]));
     };
     assert.deepEqual(await csv('referrals_by_sector'), { police: '<5', shelter: '<5', total: '10' });
+    assert.deepEqual(await csv('referrals_by_agency'), { [ids.shelter]: '<5', [ids.police]: '<5', total: '10' });
     assert.deepEqual(await csv('repeat'), { first: '5', repeat: '5', total: '10' });
     assert.deepEqual(await csv('risk_levels'), { not_assessed: '<5', standard: '<5', medium: '<5', high: '6', total: '10' });
     assert.deepEqual(await csv('quorum'), { met: '<5', not_met: '<5', total: '<5' });
