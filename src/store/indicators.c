@@ -27,6 +27,8 @@ static const struct {
                            " GROUP BY 1"},
     {"referrals_by_sector", "SELECT a.sector, count(*) FROM situations s JOIN agencies a "
                             "ON a.id = s.referring_agency_id WHERE " REFERRED " GROUP BY 1"},
+    {"referrals_by_agency", "SELECT s.referring_agency_id, count(*) FROM situations s WHERE " REFERRED
+                            " GROUP BY 1"},
     {"repeat", "SELECT CASE WHEN s.repeat_of IS NULL THEN 'first' ELSE 'repeat' END, count(*) "
                "FROM situations s WHERE " REFERRED " GROUP BY 1"},
     {"risk_levels", "SELECT COALESCE(" LATEST("level") ", 'not_assessed'), count(*) FROM situations s WHERE "
@@ -67,9 +69,16 @@ static const struct {
                      "FROM actions x JOIN situations s ON s.id = x.situation_id "
                      "WHERE (?1 IS NULL OR s.territory_id = ?1) AND x.status = 'done' "
                      "AND x.done_at >= ?2 AND x.done_at < ?3 GROUP BY 1"},
-    {"closures_by_reason", "SELECT COALESCE(s.close_reason, 'other'), count(*) FROM situations s "
+    /* With the anonymous counts kept for situations retention deleted
+     * (retained_stats, by month: the months wholly inside the period). */
+    {"closures_by_reason", "SELECT reason, sum(n) FROM ("
+                           "SELECT COALESCE(s.close_reason, 'other') AS reason, count(*) AS n FROM situations s "
                            "WHERE (?1 IS NULL OR s.territory_id = ?1) AND s.status = 'closed' "
-                           "AND s.closed_at >= ?2 AND s.closed_at < ?3 GROUP BY 1"},
+                           "AND s.closed_at >= ?2 AND s.closed_at < ?3 GROUP BY 1 "
+                           "UNION ALL SELECT CASE WHEN close_reason = '' THEN 'other' ELSE close_reason END, "
+                           "sum(count) FROM retained_stats WHERE (?1 IS NULL OR territory_id = ?1) "
+                           "AND closed_month || '-01' >= ?2 AND date(closed_month || '-01', '+1 month') <= ?3 "
+                           "GROUP BY 1) GROUP BY reason"},
 };
 
 static void bind_period(sqlite3_stmt *st, const store_ind_period *p)
@@ -86,14 +95,13 @@ int store_indicators_counts(store_conn *c, const store_ind_period *p, store_ind_
         if (rc)
             return rc;
         bind_period(st, p);
-        int s;
-        while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        int s, stop = 0;
+        while (!stop && (s = sqlite3_step(st)) == SQLITE_ROW) {
             const char *key = (const char *)sqlite3_column_text(st, 0);
-            if (fn(ctx, queries[i].table, key ? key : "", (long)sqlite3_column_int64(st, 1)) != 0)
-                break;
+            stop = fn(ctx, queries[i].table, key ? key : "", (long)sqlite3_column_int64(st, 1)) != 0;
         }
         rc = sql_each_done(c, st, s, queries[i].table);
-        if (rc)
+        if (rc || stop)
             return rc;
     }
     return STORE_OK;

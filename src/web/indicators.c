@@ -99,6 +99,11 @@ static const char *month_label(const char *id)
 {
     return id;
 }
+/* Agencies are named from the store (figures.names); the id otherwise. */
+static const char *agency_label(const char *id)
+{
+    return id;
+}
 
 #define IDS(table) table, sizeof(table) / sizeof(table[0])
 static const label sectors[] = {
@@ -123,7 +128,7 @@ enum { CHART_NONE, CHART_BARS, CHART_LINE };
 typedef struct tspec {
     const char *id;
     const char *title; /* msgid */
-    const label *keys; /* NULL: the months of the period */
+    const label *keys; /* NULL: the months of the period, or (agency_label) the keys found */
     size_t nkeys;
     const char *(*label_of)(const char *id); /* msgid of a key */
     int has_total;
@@ -132,9 +137,10 @@ typedef struct tspec {
 } tspec;
 
 static const tspec specs[] = {
-    {"summary", N_("Key figures"), IDS(summary), summary_label, 0, 0, CHART_NONE},
+    {"summary", N_("Main counts"), IDS(summary), summary_label, 0, 0, CHART_NONE},
     {"referrals_by_month", N_("Referrals by month"), NULL, 0, month_label, 1, 0, CHART_LINE},
     {"referrals_by_sector", N_("Referrals by referring agency's sector"), IDS(sectors), vocab_sector, 1, 1, CHART_BARS},
+    {"referrals_by_agency", N_("Referrals by referring agency"), NULL, 0, agency_label, 1, 1, CHART_BARS},
     {"repeat", N_("First and repeat referrals"), IDS(repeats), repeat_label, 1, 0, CHART_NONE},
     {"risk_levels", N_("Risk level at the latest assessment"), IDS(levels), level_label, 1, 1, CHART_BARS},
     {"risk_criteria", N_("Referral criteria at the latest assessment"), IDS(criteria), criterion_label, 0, 0,
@@ -173,6 +179,7 @@ typedef struct figures {
     long long adult_women;
     long targets[3]; /* urgent, conference, clinical (hours); single territory only */
     int has_targets;
+    const char **names[NSPECS]; /* per cell: a name from the store (agencies), or NULL */
 } figures;
 
 /* --- the scope --- */
@@ -368,7 +375,8 @@ static int figures_compute(req *r, const scope *s, figures *f)
     for (size_t i = 0; i < NSPECS; i++) {
         const tspec *sp = &specs[i];
         json_t *got = json_object_get(counts, sp->id);
-        size_t nk = sp->keys ? sp->nkeys : json_array_size(mlist);
+        int by_month = !sp->keys && sp->label_of == month_label;
+        size_t nk = sp->keys ? sp->nkeys : by_month ? json_array_size(mlist) : 0;
         size_t cap = nk + (got ? json_object_size(got) : 0);
         ind_cell *cells = arena_alloc(r->a, (cap ? cap : 1) * sizeof(ind_cell));
         size_t n = 0;
@@ -393,6 +401,16 @@ static int figures_compute(req *r, const scope *s, figures *f)
         }
         f->t[i] = (ind_table){sp->id, cells, n, sp->has_total, 0, 0};
         ind_suppress(&f->t[i]);
+        if (sp->label_of == agency_label) {
+            f->names[i] = arena_alloc(r->a, (n ? n : 1) * sizeof(const char *));
+            if (!f->names[i])
+                goto out_m;
+            for (size_t k = 0; k < n; k++) {
+                store_agency ag;
+                f->names[i][k] = store_agency_by_id(c, cells[k].key, &ag) == STORE_OK ? arena_strdup(r->a, ag.name)
+                                                                                     : cells[k].key;
+            }
+        }
     }
     rc = 0;
 out_m:
@@ -490,9 +508,13 @@ static json_t *figures_json(const scope *s, const figures *f)
     for (size_t i = 0; i < NSPECS; i++) {
         const ind_table *t = &f->t[i];
         json_t *rows = json_array();
-        for (size_t k = 0; k < t->ncells; k++)
-            json_array_append_new(rows, json_pack("{s:s,s:I,s:b}", "key", t->cells[k].key, "count",
-                                                  (json_int_t)t->cells[k].n, "suppressed", t->cells[k].suppressed));
+        for (size_t k = 0; k < t->ncells; k++) {
+            json_t *row = json_pack("{s:s,s:I,s:b}", "key", t->cells[k].key, "count", (json_int_t)t->cells[k].n,
+                                    "suppressed", t->cells[k].suppressed);
+            if (f->names[i])
+                json_object_set_new(row, "name", json_string(f->names[i][k]));
+            json_array_append_new(rows, row);
+        }
         json_t *o = json_pack("{s:s,s:o}", "id", t->id, "rows", rows);
         if (t->has_total) {
             json_object_set_new(o, "total", json_integer(t->total));
@@ -552,6 +574,12 @@ static char dec_sep(req *r)
     return strcmp(r->lang, "fr") == 0 ? ',' : '.';
 }
 
+/* The percent sign after a number: French puts a no-break space before it. */
+static const char *pct(req *r)
+{
+    return strcmp(r->lang, "fr") == 0 ? "\xC2\xA0%" : "%";
+}
+
 static const char *count_text(req *r, long n, int suppressed)
 {
     char b[32];
@@ -584,14 +612,24 @@ static const char *scope_query(req *r, const scope *s)
                         s->to);
 }
 
-static const char *chart_svg(req *r, const tspec *sp, const ind_table *t, const char *title)
+/* The label shown for cell k of table i. */
+static const char *cell_label(req *r, const figures *f, size_t i, size_t k)
 {
+    if (f->names[i])
+        return f->names[i][k];
+    return req_tr(r, specs[i].label_of(f->t[i].cells[k].key));
+}
+
+static const char *chart_svg(req *r, const figures *f, size_t i, const char *title)
+{
+    const tspec *sp = &specs[i];
+    const ind_table *t = &f->t[i];
     buf b;
     svg_point *p = arena_alloc(r->a, (t->ncells ? t->ncells : 1) * sizeof(svg_point));
     if (!p)
         return NULL;
     for (size_t k = 0; k < t->ncells; k++)
-        p[k] = (svg_point){req_tr(r, sp->label_of(t->cells[k].key)), t->cells[k].n, t->cells[k].suppressed,
+        p[k] = (svg_point){cell_label(r, f, i, k), t->cells[k].n, t->cells[k].suppressed,
                            count_text(r, t->cells[k].n, t->cells[k].suppressed)};
     svg_chart c = {arena_printf(r->a, "chart-%s", sp->id), title,
                    req_tr(r, sp->chart == CHART_LINE
@@ -619,14 +657,14 @@ static json_t *tables_view(req *r, const scope *s, const figures *f, int charts)
         const char *title = req_tr(r, sp->title);
         json_t *rows = json_array();
         for (size_t k = 0; k < t->ncells; k++)
-            json_array_append_new(rows, json_pack("{s:s,s:s}", "label", req_tr(r, sp->label_of(t->cells[k].key)),
+            json_array_append_new(rows, json_pack("{s:s,s:s}", "label", cell_label(r, f, i, k),
                                                   "value", count_text(r, t->cells[k].n, t->cells[k].suppressed)));
         json_t *o = json_pack("{s:s,s:s,s:o,s:s}", "id", sp->id, "title", title, "rows", rows, "csv_href",
                               arena_printf(r->a, "/indicators/%s.csv?%s", sp->id, q));
         if (t->has_total)
             json_object_set_new(o, "total", json_string(count_text(r, t->total, t->total_suppressed)));
         if (charts && sp->chart != CHART_NONE && t->ncells) {
-            const char *svg = chart_svg(r, sp, t, title);
+            const char *svg = chart_svg(r, f, i, title);
             if (svg)
                 json_object_set_new(o, "svg", json_string(svg));
         }
@@ -660,40 +698,41 @@ static json_t *key_figures(req *r, const scope *s, const figures *f)
     derive(f, s, &d);
     long on = n_of(f, "actions_done", "on_time"), late = n_of(f, "actions_done", "late");
     json_t *a = json_array();
-#define ADD(label, value, note)                                                                                        \
-    json_array_append_new(a, json_pack("{s:s,s:s,s:s}", "label", req_tr(r, label), "value", value, "note", note))
-    ADD(N_("Referrals"), count_text(r, n_of(f, "summary", "referrals"), supp_of(f, "summary", "referrals")), "");
-    ADD(N_("Repeat rate"), tenths_text(r, d.repeat_rate, table_of(f, "repeat")->total > 0, " %"),
-        req_tr(r, N_("UK reference: about 30 %.")));
+#define ADD(key, label, value, note)                                                                                   \
+    json_array_append_new(a, json_pack("{s:s,s:s,s:s,s:s}", "key", key, "label", req_tr(r, label), "value", value,   \
+                                       "note", note))
+    ADD("referrals", N_("Referrals"), count_text(r, n_of(f, "summary", "referrals"), supp_of(f, "summary", "referrals")), "");
+    ADD("repeat_rate_percent", N_("Repeat rate"), tenths_text(r, d.repeat_rate, table_of(f, "repeat")->total > 0, pct(r)),
+        req_tr(r, N_("UK reference: about 30%.")));
     if (f->adult_women > 0) {
-        ADD(N_("Referrals per 10,000 adult women, over a year"),
+        ADD("per_10000_adult_women_year", N_("Referrals per 10,000 adult women, over a year"),
             tenths_text(r, d.per10k_year, n_of(f, "summary", "referrals") > 0, ""),
             fill2(r, N_("UK norm: {1} a year. Adult women in the territory: {2}."),
                   arena_printf(r->a, "%d", UK_NORM_PER_10000), arena_printf(r->a, "%lld", f->adult_women)));
     } else {
-        ADD(N_("Referrals per 10,000 adult women, over a year"), "—",
+        ADD("per_10000_adult_women_year", N_("Referrals per 10,000 adult women, over a year"), "—",
             req_tr(r, N_("Set the territory's adult female population to compute it.")));
     }
-    ADD(N_("Median time from referral to triage"), hours_text(r, &f->triage, f->triage.median),
+    ADD("referral_to_triage_median", N_("Median time from referral to triage"), hours_text(r, &f->triage, f->triage.median),
         req_tr1(r, N_("Situations triaged: {1}."), count_text(r, (long)f->triage.n, ind_small((long)f->triage.n))));
-    ADD(N_("90th percentile, referral to triage"), hours_text(r, &f->triage, f->triage.p90), "");
-    ADD(N_("Median time from referral to first meeting"), hours_text(r, &f->meeting, f->meeting.median),
+    ADD("referral_to_triage_p90", N_("90th percentile, referral to triage"), hours_text(r, &f->triage, f->triage.p90), "");
+    ADD("referral_to_first_meeting_median", N_("Median time from referral to first meeting"), hours_text(r, &f->meeting, f->meeting.median),
         req_tr1(r, N_("Situations discussed at a meeting: {1}."),
                 count_text(r, (long)f->meeting.n, ind_small((long)f->meeting.n))));
-    ADD(N_("90th percentile, referral to first meeting"), hours_text(r, &f->meeting, f->meeting.p90), "");
-    ADD(N_("First meetings within the territory's target"),
-        tenths_text(r, d.within_rate, table_of(f, "first_meeting_target")->total > 0, " %"),
+    ADD("referral_to_first_meeting_p90", N_("90th percentile, referral to first meeting"), hours_text(r, &f->meeting, f->meeting.p90), "");
+    ADD("first_meeting_within_target_percent", N_("First meetings within the territory's target"),
+        tenths_text(r, d.within_rate, table_of(f, "first_meeting_target")->total > 0, pct(r)),
         f->has_targets ? arena_printf(r->a, "%s %s", req_tr(r, N_("Targets (hours from referral):")),
                                       arena_printf(r->a, "%s %ld, %s %ld, %s %ld", req_tr(r, N_("Urgent cell")),
                                                    f->targets[0], req_tr(r, N_("Scheduled conference")),
                                                    f->targets[1], req_tr(r, N_("Clinical concertation")),
                                                    f->targets[2]))
                        : "");
-    ADD(N_("Meetings with their quorum"), tenths_text(r, d.quorum_rate, table_of(f, "quorum")->total > 0, " %"), "");
-    ADD(N_("Actions done on time"), tenths_text(r, d.on_time_rate, on + late > 0, " %"),
+    ADD("quorum_met_percent", N_("Meetings with their quorum"), tenths_text(r, d.quorum_rate, table_of(f, "quorum")->total > 0, pct(r)), "");
+    ADD("actions_on_time_percent", N_("Actions done on time"), tenths_text(r, d.on_time_rate, on + late > 0, pct(r)),
         req_tr(r, N_("Among actions done in the period that had a due date.")));
-    ADD(N_("Children covered"), count_text(r, n_of(f, "summary", "children"), supp_of(f, "summary", "children")), "");
-    ADD(N_("Situations open at the end of the period"),
+    ADD("children", N_("Children covered"), count_text(r, n_of(f, "summary", "children"), supp_of(f, "summary", "children")), "");
+    ADD("open_at_end", N_("Situations open at the end of the period"),
         count_text(r, n_of(f, "summary", "open_at_end"), supp_of(f, "summary", "open_at_end")), "");
 #undef ADD
     return a;
@@ -718,6 +757,8 @@ static json_t *view_data(req *r, const scope *s, const figures *f, int charts)
                              key_figures(r, s, f), "from", s->from, "to", s->to, "territory_name",
                              s->territory_id ? s->territory_name : req_tr(r, N_("All territories")), "query",
                              scope_query(r, s), "min_count", IND_MIN_SHOWN);
+    json_object_set_new(data, "key_figures_csv",
+                        json_string(arena_printf(r->a, "/indicators/key_figures.csv?%s", scope_query(r, s))));
     /* The territory picker: an admin chooses any territory, or all. */
     policy_target all = {.type = OBJ_INDICATORS, .territory_id = NULL};
     if (policy_check(&r->who, VERB_READ, &all)) {
@@ -804,27 +845,41 @@ int page_indicators_csv(req *r)
     for (size_t i = 0; i < NSPECS && len > 4 && strcmp(name + len - 4, ".csv") == 0; i++)
         if (strlen(specs[i].id) == len - 4 && strncmp(specs[i].id, name, len - 4) == 0)
             sp = &specs[i];
-    if (!sp)
+    int key_figs = strcmp(name, "key_figures.csv") == 0;
+    if (!sp && !key_figs)
         return resp_error(r, 404, "not_found", N_("The page you asked for does not exist or is not available to you."));
+    const char *id = sp ? sp->id : "key_figures";
     scope s;
     figures f;
-    int rc = read_figures(r, &s, VERB_EXPORT, "export", sp->id, &f);
+    int rc = read_figures(r, &s, VERB_EXPORT, "export", id, &f);
     if (rc)
         return rc < 0 ? -1 : 0;
-    const ind_table *t = table_of(&f, sp->id);
     buf b;
     buf_init(&b);
     buf_puts(&b, "\xEF\xBB\xBF");
-    csv_row(&b, "key", "label", "count");
-    for (size_t k = 0; k < t->ncells; k++)
-        csv_row(&b, t->cells[k].key, req_tr(r, sp->label_of(t->cells[k].key)),
-                count_text(r, t->cells[k].n, t->cells[k].suppressed));
-    if (t->has_total)
-        csv_row(&b, "total", req_tr(r, N_("Total")), count_text(r, t->total, t->total_suppressed));
+    if (key_figs) {
+        /* The key figures as shown: derived from suppressed counts, they say so. */
+        json_t *kf = key_figures(r, &s, &f), *x;
+        size_t i;
+        csv_row(&b, "key", "label", "value");
+        json_array_foreach(kf, i, x) {
+            csv_row(&b, json_string_value(json_object_get(x, "key")), json_string_value(json_object_get(x, "label")),
+                    json_string_value(json_object_get(x, "value")));
+        }
+        json_decref(kf);
+    } else {
+        const ind_table *t = table_of(&f, sp->id);
+        csv_row(&b, "key", "label", "count");
+        for (size_t k = 0; k < t->ncells; k++)
+            csv_row(&b, t->cells[k].key, cell_label(r, &f, (size_t)(sp - specs), k),
+                    count_text(r, t->cells[k].n, t->cells[k].suppressed));
+        if (t->has_total)
+            csv_row(&b, "total", req_tr(r, N_("Total")), count_text(r, t->total, t->total_suppressed));
+    }
     rc = -1;
     if (!b.oom) {
         resp_header(r, "Content-Disposition",
-                    arena_printf(r->a, "attachment; filename=\"filet-%s-%s-%s.csv\"", sp->id, s.from, s.to));
+                    arena_printf(r->a, "attachment; filename=\"filet-%s-%s-%s.csv\"", id, s.from, s.to));
         rc = resp_text(r, 200, "text/csv; charset=utf-8", b.data, b.len);
     }
     buf_free(&b);

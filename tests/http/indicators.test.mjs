@@ -8,7 +8,9 @@
 // personal data anywhere in the answers.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startFilet, request } from '../lib/filet.mjs';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { BIN, startFilet, request } from '../lib/filet.mjs';
 
 const J = { 'Content-Type': 'application/json' };
 const PASSWORD = 'Indicateurs-passe-7QnLx92z';
@@ -136,13 +138,13 @@ describe('indicators', { concurrency: false }, () => {
     // Four first-contact actions done on time; the fifth in progress.
     for (let i = 0; i < 4; i++) await call('icoord', 'PATCH', `/api/v1/actions/${ids.actions[i]}`, { status: 'done', version: 1 }, 200);
     await call('icoord', 'PATCH', `/api/v1/actions/${ids.actions[4]}`, { status: 'in_progress', version: 1 }, 200);
-    // A done action reopened then done again keeps counting once.
     // M2 at t0+100h: police attends alone (quorum not met).
     f.advance(80 * HOUR);
     await call('icoord', 'POST', `/api/v1/meetings/${ids.M2}/attendance`, { agency_id: ids.police, undertaking_accepted: true }, 201);
     // The protective-order action done late (due t0+1 day, done t0+101h).
     await call('icoord', 'PATCH', `/api/v1/actions/${ids.actions[5]}`, { status: 'done', version: 1 }, 200);
     // Two closures: R8 (not retained) and R10 (unreachable).
+    ids.closedYear = day(f.now()).slice(0, 4);
     for (const [s, reason] of [[7, 'other'], [9, 'unreachable']]) {
       const v = (await call('icoord', 'GET', `/api/v1/situations/${sit[s]}`, undefined, 200)).body.version;
       await call('icoord', 'POST', `/api/v1/situations/${sit[s]}/close`, { reason, version: v, notes: `Notes ${NAMES[3]}` }, 200);
@@ -170,6 +172,8 @@ describe('indicators', { concurrency: false }, () => {
     for (const [m, n] of Object.entries(counts(b, 'referrals_by_month'))) assert.equal(n, byMonth[m] || 0, m);
     assert.equal(table(b, 'referrals_by_month').total, 10);
     assert.deepEqual(counts(b, 'referrals_by_sector'), { police: 2, shelter: 8 });
+    assert.deepEqual(counts(b, 'referrals_by_agency'), { [ids.shelter]: 8, [ids.police]: 2 });
+    assert.deepEqual(table(b, 'referrals_by_agency').rows.map((x) => x.name).sort(), ['Maison indicateurs', 'Police indicateurs']);
     assert.deepEqual(counts(b, 'repeat'), { first: 5, repeat: 5 });
     assert.deepEqual(b.figures.repeat_rate, { percent: 50, suppressed: false });
     assert.deepEqual(counts(b, 'risk_levels'), { not_assessed: 1, standard: 1, medium: 2, high: 6 });
@@ -213,6 +217,7 @@ describe('indicators', { concurrency: false }, () => {
     // police 2 is small; shelter 8 goes too, or 10 - 8 would give it.
     assert.deepEqual(hidden(b, 'referrals_by_sector'), ['police', 'shelter']);
     assert.equal(table(b, 'referrals_by_sector').total_suppressed, false);
+    assert.deepEqual(hidden(b, 'referrals_by_agency'), [ids.police, ids.shelter].sort());
     assert.deepEqual(hidden(b, 'repeat'), []);
     assert.deepEqual(hidden(b, 'risk_levels'), ['medium', 'not_assessed', 'standard']);
     assert.deepEqual(hidden(b, 'risk_criteria'), ['potential_escalation', 'professional_judgement', 'repeat']);
@@ -233,6 +238,7 @@ describe('indicators', { concurrency: false }, () => {
         .map((l) => l.split('","')).map((c) => [c[0].slice(1), c[2].slice(0, -1)]));
     };
     assert.deepEqual(await csv('referrals_by_sector'), { police: '<5', shelter: '<5', total: '10' });
+    assert.deepEqual(await csv('referrals_by_agency'), { [ids.shelter]: '<5', [ids.police]: '<5', total: '10' });
     assert.deepEqual(await csv('repeat'), { first: '5', repeat: '5', total: '10' });
     assert.deepEqual(await csv('risk_levels'), { not_assessed: '<5', standard: '<5', medium: '<5', high: '6', total: '10' });
     assert.deepEqual(await csv('quorum'), { met: '<5', not_met: '<5', total: '<5' });
@@ -247,6 +253,14 @@ describe('indicators', { concurrency: false }, () => {
       }
       for (const v of Object.values(rows)) assert.ok(!/^[1-4]$/.test(v), `${t.id}: a small count published`);
     }
+    // The key figures as shown (French: decimal comma), derived figures from small counts hidden.
+    const hiddenText = 'masqué (petits nombres)';
+    assert.deepEqual(await csv('key_figures'), {
+      referrals: '10', repeat_rate_percent: '50,0\u00a0%', per_10000_adult_women_year: '16,2',
+      referral_to_triage_median: '8,0 h', referral_to_triage_p90: '16,0 h',
+      referral_to_first_meeting_median: '20,0 h', referral_to_first_meeting_p90: '100,0 h',
+      first_meeting_within_target_percent: hiddenText, quorum_met_percent: hiddenText,
+      actions_on_time_percent: hiddenText, children: '5', open_at_end: '8' });
     assert.equal((await get('iaudit', `/indicators/nothing.csv?${q}`)).status, 404);
   });
 
@@ -258,7 +272,7 @@ describe('indicators', { concurrency: false }, () => {
       assert.match(r.raw, /<svg [^>]*role="img"/);
       assert.match(r.raw, /&lt;5/);
       assert.match(r.raw, /16[.,]2/); // per 10,000 a year
-      assert.match(r.raw, /50[.,]0 %/); // repeat rate
+      assert.match(r.raw, /50,0\u00a0%/); // repeat rate, French typography
       assert.ok(!/>\s*[1-4]\s*</.test(r.raw.replace(/<option[^>]*>[^<]*<\/option>/g, '').replace(/<time[^>]*>[^<]*<\/time>/g, '')
         .replace(/<svg[\s\S]*?<\/svg>/g, (s) => s.replace(/<text[^>]*font-size="11"[^>]*>[^<]*<\/text>/g, ''))),
       `${path}: a small count shown`);
@@ -306,5 +320,33 @@ describe('indicators', { concurrency: false }, () => {
         assert.ok(!a.includes(secret), `"${secret}" in an answer`);
       for (const s of sit) assert.ok(!a.includes(s), 'a situation id in an answer');
     }
+  });
+
+  it('takes the adult female population as a territory setting (admin), a whole number', async () => {
+    for (const bad of [0, -5, 1.5, 'beaucoup', 100000001])
+      assert.equal((await call('admin', 'PATCH', `/api/v1/territories/${T}`, { adult_women: bad })).status, 422, String(bad));
+    assert.equal((await call('icoord', 'PATCH', `/api/v1/territories/${T}`, { adult_women: 30000 })).status, 403);
+    const ok = await call('admin', 'PATCH', `/api/v1/territories/${T}`, { adult_women: 20000 });
+    assert.equal(ok.status, 200, ok.raw);
+    assert.equal(ok.body.adult_women, 20000);
+    // 10 referrals for 20,000: 5.0 in the period, 5.0 x 365 / 90 = 20.3 a year.
+    const b = (await get('icoord', `/api/v1/indicators?${q}`)).body;
+    assert.deepEqual(b.figures.per_10000_adult_women, { adult_women: 20000, period: 5, annualised: 20.3, uk_norm: 40, suppressed: false });
+    const terr = (await call('admin', 'GET', '/api/v1/territories')).body.territories;
+    assert.ok(terr.length >= 2);
+  });
+
+  it('still counts the closures of situations retention deleted, in whole months', async () => {
+    const yearQ = `territory=${T}&year=${ids.closedYear}`;
+    const before = counts((await get('icoord', `/api/v1/indicators?${yearQ}`)).body, 'closures_by_reason');
+    assert.equal(before.unreachable, 1);
+    assert.equal(before.other, 1);
+    f.advance(61 * 31 * 86400);
+    const res = JSON.parse(execFileSync(BIN, ['retention', 'run', '--db', f.db, '--key', f.key, '--json'], {
+      encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FILET_TEST_CLOCK_FILE: join(f.dir, 'clock') } }));
+    assert.deepEqual(res.situations.map((x) => x.id).sort(), [sit[7], sit[9]].sort(), JSON.stringify(res));
+    const after = (await get('icoord', `/api/v1/indicators?${yearQ}`)).body;
+    assert.deepEqual(counts(after, 'closures_by_reason'), before);
+    assert.equal(counts(after, 'summary').referrals, 8, 'the deleted situations are no longer referrals');
   });
 });
