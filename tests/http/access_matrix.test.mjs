@@ -216,6 +216,7 @@ const PAGES = [
   // (indicators pages)
   ['GET /indicators',                                              '403 403 403 403 403 200 200 403 200 200 303'],
   ['GET /indicators?territory={T2}',                               '403 403 403 403 403 403 200 403 200 403 303'],
+  ['GET /indicators/{CSV}?territory={T2}',                         '403 403 403 403 403 403 200 403 200 403 303'],
   ['GET /indicators/report?territory={T2}',                        '403 403 403 403 403 403 200 403 200 403 303'],
 
   // (evaluations pages)
@@ -315,7 +316,8 @@ describe('access matrix', { concurrency: false }, () => {
 
   const fill = (path, sit) => path.replace(/\{(\w+)\}/g, (m, k) => {
     const v = { S: sit?.S ?? w.S, S2: sit?.S2 ?? w.S2, MISSING: w.MISSING, P: w.victim, AID: w.AID, AID2: w.AID2,
-      T2: w.T2, SPARE2: w.users.spare2, AGA: w.agA, ACT: w.ACT, M: w.M }[k];
+      T2: w.T2, SPARE2: w.users.spare2, AGA: w.agA, ACT: w.ACT, M: w.M,
+      CSV: 'referrals_by_month.csv' }[k];
     if (!v) throw new Error(`no value for ${m}`);
     return v;
   });
