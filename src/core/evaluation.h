@@ -88,7 +88,8 @@ typedef enum evaluation_problem {
 /* Reads an answers object {"statement id": 1..5, ...} into
  * values[0..f->nstatements) (0: not answered). A statement may be left
  * out, but at least one must be answered. On a problem, *key (when not
- * NULL) names the offending statement (NULL when none). */
+ * NULL) names the offending statement (NULL when none); it points into
+ * answers. */
 evaluation_problem evaluation_answers_read(const evaluation_form *f, const json_t *answers, int *values,
                                            const char **key);
 

@@ -524,7 +524,7 @@ static int evaluations_page(req *r, int status, const char *refused_mid, const f
             }
             json_t *opts = json_array();
             for (int v = 1; v <= EVALUATION_SCALE; v++) {
-                char val[4];
+                char val[12];
                 snprintf(val, sizeof(val), "%d", v);
                 json_array_append_new(opts, json_pack("{s:s,s:s,s:s,s:b}", "value", val, "label",
                                                       text_in(r, &q->scale[v - 1]), "html_id",

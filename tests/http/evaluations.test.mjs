@@ -179,6 +179,8 @@ describe('practitioner evaluations', { concurrency: false }, () => {
     assert.match(bad.body, /role="alert"/);
     assert.match(bad.body, /Choisissez une réponse de 1 \(tout à fait en désaccord\) à 5 \(tout à fait en accord\)/);
     assert.match(bad.body, /name="answer_practice" value="5" checked>/);
+    assert.match(bad.body, /<fieldset class="item" aria-invalid="true" aria-describedby="(ev-[a-z2-7]+)-error">\s*<legend id="ev-[a-z2-7]+-safety">/);
+    assert.match(bad.body, /<div class="error-summary" role="alert" tabindex="-1" id="ev-[a-z2-7]+-error">/);
     assert.match(bad.body, />Gardé-Typé-4<\/textarea>/);
     const o = Object.fromEntries(Object.entries(ANSWERS.ev4).map(([k, v]) => [`answer_${k}`, String(v)]));
     const ok = await send(o);

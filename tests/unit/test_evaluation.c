@@ -168,7 +168,13 @@ static evaluation_problem read_answers(const evaluation_form *f, const char *jso
     json_t *j = json_loads(json, 0, &jerr);
     if (!j)
         fail_msg("bad test JSON %s", json);
+    static char copy[80];
     evaluation_problem p = evaluation_answers_read(f, j, values, key);
+    /* *key points into j: keep a copy past its end. */
+    if (key && *key) {
+        snprintf(copy, sizeof(copy), "%s", *key);
+        *key = copy;
+    }
     json_decref(j);
     return p;
 }
