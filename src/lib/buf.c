@@ -131,3 +131,16 @@ char *buf_detach(buf *b, size_t *len)
     buf_init(b);
     return p;
 }
+
+int buf_put_csv(buf *b, const char *s)
+{
+    int rc = buf_putc(b, '"');
+    if (s && s[0] && strchr("=+-@\t\r", s[0]))
+        rc |= buf_putc(b, '\'');
+    for (const char *p = s ? s : ""; *p; p++) {
+        if (*p == '"')
+            rc |= buf_putc(b, '"');
+        rc |= buf_putc(b, *p);
+    }
+    return rc | buf_putc(b, '"');
+}

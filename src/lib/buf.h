@@ -27,6 +27,10 @@ int buf_printf(buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)
 int buf_vprintf(buf *b, const char *fmt, va_list ap);
 /* Appends s with & < > " ' escaped: safe in HTML text and quoted attributes. */
 int buf_append_html(buf *b, const char *s, size_t n);
+/* One CSV field (RFC 4180): always quoted, quotes doubled, and a leading
+ * = + - @ tab or CR neutralised with a quote so that a spreadsheet never
+ * runs it as a formula (OWASP CSV injection). NULL is an empty field. */
+int buf_put_csv(buf *b, const char *s);
 /* NUL-terminated contents (never NULL unless oom); the buffer keeps ownership. */
 const char *buf_cstr(buf *b);
 /* Gives the memory to the caller; the buffer is empty afterwards. */

@@ -345,21 +345,12 @@ int page_audit(req *r)
 
 /* --- CSV --- */
 
-/* One field: always quoted, quotes doubled (RFC 4180), formulas
- * neutralised (OWASP CSV injection). */
+/* One CSV field, after a comma unless it is the first of its line. */
 static void csv_field(buf *b, const char *s, int first)
 {
     if (!first)
         buf_putc(b, ',');
-    buf_putc(b, '"');
-    if (s[0] && strchr("=+-@\t\r", s[0]))
-        buf_putc(b, '\'');
-    for (; *s; s++) {
-        if (*s == '"')
-            buf_putc(b, '"');
-        buf_putc(b, *s);
-    }
-    buf_putc(b, '"');
+    buf_put_csv(b, s);
 }
 
 int page_audit_csv(req *r)

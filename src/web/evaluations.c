@@ -683,19 +683,6 @@ int page_evaluation_results(req *r)
     return resp_page(r, res ? 200 : 422, "evaluation_results", N_("Evaluation results"), d);
 }
 
-static void csv_cell(buf *b, const char *s)
-{
-    /* Quote every cell, and keep a spreadsheet from running a formula. */
-    buf_putc(b, '"');
-    if (s && (*s == '=' || *s == '+' || *s == '-' || *s == '@' || *s == '\t' || *s == '\r'))
-        buf_putc(b, '\'');
-    for (const char *p = s ? s : ""; *p; p++) {
-        if (*p == '"')
-            buf_putc(b, '"');
-        buf_putc(b, *p);
-    }
-    buf_putc(b, '"');
-}
 
 /* GET /evaluations/results.csv?territory=&from=&to=: the same figures,
  * one statement a line; counts only (no comment). */
@@ -728,11 +715,11 @@ int page_evaluation_results_csv(req *r)
         for (size_t k = 0; k < sizeof(cells) / sizeof(cells[0]); k++) {
             if (k)
                 buf_putc(&out, ',');
-            csv_cell(&out, cells[k]);
+            buf_put_csv(&out, cells[k]);
         }
         for (int v = 0; v < EVALUATION_SCALE; v++) {
             buf_putc(&out, ',');
-            csv_cell(&out, count_text(r, json_array_get(json_object_get(s, "distribution"), (size_t)v)));
+            buf_put_csv(&out, count_text(r, json_array_get(json_object_get(s, "distribution"), (size_t)v)));
         }
         buf_puts(&out, "\r\n");
     }

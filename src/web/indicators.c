@@ -813,20 +813,12 @@ int page_indicators_report(req *r)
     return resp_page(r, 200, "indicators_report", N_("Annual report"), data);
 }
 
-/* One CSV field: always quoted, quotes doubled, formulas neutralised. */
-static void csv_field(buf *b, const char *v, int first)
+/* One CSV field, after a comma unless it is the first of its line. */
+static void csv_field(buf *b, const char *s, int first)
 {
     if (!first)
         buf_putc(b, ',');
-    buf_putc(b, '"');
-    if (v[0] && strchr("=+-@\t\r", v[0]))
-        buf_putc(b, '\'');
-    for (; *v; v++) {
-        if (*v == '"')
-            buf_putc(b, '"');
-        buf_putc(b, *v);
-    }
-    buf_putc(b, '"');
+    buf_put_csv(b, s);
 }
 
 static void csv_row(buf *b, const char *k, const char *name, const char *v)

@@ -532,19 +532,6 @@ static int reg_cb(void *ctx, const store_info *x)
     return 0;
 }
 
-static void csv_cell(buf *b, const char *s)
-{
-    /* Quote every cell, and keep a spreadsheet from running a formula. */
-    buf_putc(b, '"');
-    if (s && (*s == '=' || *s == '+' || *s == '-' || *s == '@' || *s == '\t' || *s == '\r'))
-        buf_putc(b, '\'');
-    for (const char *p = s ? s : ""; *p; p++) {
-        if (*p == '"')
-            buf_putc(b, '"');
-        buf_putc(b, *p);
-    }
-    buf_putc(b, '"');
-}
 
 /* GET /api/v1/disclosures?situation_id=&from=&to=&format=csv
  * Coordinators of the territory and auditors (A-2.1 s. 59.1: a register of
@@ -583,22 +570,22 @@ int api_disclosures(req *r)
         for (size_t k = 0; k < 7; k++) {
             if (k)
                 buf_putc(&out, ',');
-            csv_cell(&out, cols[k] ? json_string_value(json_object_get(row, cols[k]))
+            buf_put_csv(&out, cols[k] ? json_string_value(json_object_get(row, cols[k]))
                                    : (json_is_true(json_object_get(row, "shared")) ? "yes" : "no"));
         }
         buf_putc(&out, ',');
         json_t *with = json_object_get(row, "with");
         char *w = json_is_array(with) ? json_dumps(with, JSON_COMPACT) : NULL;
-        csv_cell(&out, w ? w : json_string_value(with));
+        buf_put_csv(&out, w ? w : json_string_value(with));
         free(w);
         buf_putc(&out, ',');
         char *ex = json_dumps(json_object_get(row, "except_sectors"), JSON_COMPACT);
-        csv_cell(&out, ex);
+        buf_put_csv(&out, ex);
         free(ex);
         buf_putc(&out, ',');
-        csv_cell(&out, json_string_value(json_object_get(row, "justification")));
+        buf_put_csv(&out, json_string_value(json_object_get(row, "justification")));
         buf_putc(&out, ',');
-        csv_cell(&out, json_string_value(json_object_get(row, "reason")));
+        buf_put_csv(&out, json_string_value(json_object_get(row, "reason")));
         buf_puts(&out, "\r\n");
     }
     json_decref(x.list);
