@@ -630,6 +630,25 @@ static const char *pct_text(req *r, json_t *v)
     return arena_strdup(r->a, evaluation_pct_text(tenths, r->lang, t, sizeof(t)));
 }
 
+void evaluation_results_view(req *r, json_t *res, json_t *d)
+{
+    json_t *rows = json_array(), *s;
+    size_t i;
+    json_array_foreach(json_object_get(res, "statements"), i, s) {
+        json_t *pct = json_object_get(s, "agree_pct"), *ref = json_object_get(s, "reference_pct");
+        json_array_append_new(rows, json_pack("{s:s,s:s,s:s,s:s,s:b,s:s,s:b}", "text", nz(json_get_str(s, "text")),
+                                              "answers", count_text(r, json_object_get(s, "answers")), "agree",
+                                              count_text(r, json_object_get(s, "agree")), "pct", pct_text(r, pct),
+                                              "suppressed", json_is_null(pct), "reference", pct_text(r, ref),
+                                              "has_reference", !json_is_null(ref)));
+    }
+    json_object_set_new(d, "rows", rows);
+    json_object_set_new(d, "responses", json_string(count_text(r, json_object_get(res, "responses"))));
+    json_object_set_new(d, "reference", json_string(nz(json_get_str(res, "reference"))));
+    json_object_set_new(d, "from", json_string(nz(json_get_str(res, "from"))));
+    json_object_set_new(d, "to", json_string(nz(json_get_str(res, "to"))));
+}
+
 /* GET /evaluations/results?territory=&from=&to= */
 int page_evaluation_results(req *r)
 {
@@ -640,23 +659,9 @@ int page_evaluation_results(req *r)
     const char *from = req_query(r, "from"), *to = req_query(r, "to");
     json_t *d = json_object();
     if (res) {
-        json_t *rows = json_array(), *s;
-        size_t i;
-        json_array_foreach(json_object_get(res, "statements"), i, s) {
-            json_t *pct = json_object_get(s, "agree_pct"), *ref = json_object_get(s, "reference_pct");
-            json_array_append_new(rows, json_pack("{s:s,s:s,s:s,s:s,s:b,s:s,s:b}", "text", nz(json_get_str(s, "text")),
-                                                  "answers", count_text(r, json_object_get(s, "answers")), "agree",
-                                                  count_text(r, json_object_get(s, "agree")), "pct", pct_text(r, pct),
-                                                  "suppressed", json_is_null(pct), "reference", pct_text(r, ref),
-                                                  "has_reference", !json_is_null(ref)));
-        }
-        json_object_set_new(d, "rows", rows);
-        json_object_set_new(d, "responses", json_string(count_text(r, json_object_get(res, "responses"))));
+        evaluation_results_view(r, res, d);
         json_object_set(d, "comments", json_object_get(res, "comments"));
         json_object_set(d, "comments_shown", json_object_get(res, "comments_shown"));
-        json_object_set_new(d, "reference", json_string(nz(json_get_str(res, "reference"))));
-        json_object_set_new(d, "from", json_string(nz(json_get_str(res, "from"))));
-        json_object_set_new(d, "to", json_string(nz(json_get_str(res, "to"))));
         const char *terr = json_get_str(res, "territory_id");
         json_object_set_new(d, "csv_href",
                             json_string(arena_printf(r->a, "/evaluations/results.csv?territory=%s&from=%s&to=%s",

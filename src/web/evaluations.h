@@ -49,6 +49,11 @@ int evaluation_period(const char *from, const char *to, char fm[8], char tm[8]);
  * NULL on an invalid period or an internal error. */
 json_t *evaluation_results_json(req *r, const char *territory_id, const char *from, const char *to);
 
+/* What the evaluation_table template shows of res (evaluation_results_json):
+ * rows (text, answers, agree, pct, suppressed, reference, has_reference),
+ * responses, reference, from, to; set in d, in the request's language. */
+void evaluation_results_view(req *r, json_t *res, json_t *d);
+
 /* Where the navigation's "Evaluations" link goes for the caller:
  * "/evaluations" when questionnaires wait for them, else
  * "/evaluations/results" when they may read their territory's results,

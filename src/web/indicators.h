@@ -12,10 +12,5 @@ int page_indicators(req *r);
 int page_indicators_csv(req *r);
 int page_indicators_report(req *r);
 
-/* Called last while the annual report's data is built, with its scope
- * (territory_id NULL: all territories; the period [from, to_excl) as
- * YYYY-MM-DD): the place to add more sections (the practitioner
- * evaluations) to data. 0, or -1 on failure. */
-int indicators_report_more(req *r, const char *territory_id, const char *from, const char *to_excl, json_t *data);
 
 #endif

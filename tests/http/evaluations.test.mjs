@@ -262,6 +262,13 @@ describe('practitioner evaluations', { concurrency: false }, () => {
     assert.match(page.body, /<th scope="row">La concertation a amélioré la sécurité des victimes\.<\/th>\s*<td>6<\/td>\s*<td>5<\/td>\s*<td>83,3 %<\/td>\s*<td>86,8 %<\/td>/);
     assert.match(page.body, /non affichée \(moins de 5 réponses\)/);
     assert.ok(page.body.includes(COMMENT1) && page.body.includes(COMMENT2));
+    // The annual report of the indicators carries the same table, without the comments.
+    const year = JSON.parse((await get('coordo', `/api/v1/meetings/${M}`)).body).starts_at.slice(0, 4);
+    const report = await request(f.port, { path: `/indicators/report?year=${year}`, headers: { Cookie: s.cookie } });
+    assert.equal(report.status, 200);
+    assert.match(report.body, /<h2 id="ind-evaluations">Évaluations des intervenantes et intervenants<\/h2>/);
+    assert.match(report.body, /<th scope="row">La concertation a amélioré la sécurité des victimes\.<\/th>\s*<td>6<\/td>\s*<td>5<\/td>\s*<td>83,3 %<\/td>\s*<td>86,8 %<\/td>/);
+    assert.ok(!report.body.includes(COMMENT1) && !report.body.includes(COMMENT2), 'no comment in the report');
     const sp = await f.browserLogin('refuge');
     assert.equal((await request(f.port, { path: '/evaluations/results.csv', headers: { Cookie: sp.cookie } })).status, 403);
     assert.equal((await request(f.port, { path: '/evaluations/results', headers: { Cookie: sp.cookie } })).status, 403);
