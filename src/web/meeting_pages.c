@@ -29,8 +29,8 @@
  * into the API's JSON body, so the rules live in one place. Refused forms
  * (422) and stale minutes (409) come back with what was typed.
  *
- * The start time typed in the form is taken as UTC (the field says so);
- * pages show it in the territory's time zone.
+ * The start time typed in the form is the territory's local time (the
+ * field says so); pages show times in the territory's time zone.
  *
  * Everything works without JavaScript; static/app.js adds the autosave of
  * the minutes and the countdown of the timer.
@@ -250,6 +250,15 @@ static int agencies_cb(void *ctx, const store_agency *a)
     return 0;
 }
 
+/* The caller's territory's time zone: the meeting form's times are its. */
+static const char *form_zone(req *r)
+{
+    store_territory t;
+    if (store_territory_by_id(req_db(r), r->agency.territory_id, &t) == STORE_OK && t.timezone[0])
+        return arena_strdup(r->a, t.timezone);
+    return "America/Montreal";
+}
+
 /* The list page; f and error: a refused form to show again. */
 static int meetings_page(req *r, int status, const form *f, const char *error, const char *field)
 {
@@ -280,9 +289,10 @@ static int meetings_page(req *r, int status, const form *f, const char *error, c
             json_decref(d);
             return -1;
         }
-        json_object_set_new(d, "form", json_pack("{s:o,s:o,s:s,s:s,s:s,s:s}", "kinds", kinds, "agencies", ax.options,
-                                                 "starts_at", typed(f, "starts_at"), "place", typed(f, "place"),
-                                                 "error", nz(error), "field", nz(field)));
+        json_object_set_new(d, "form", json_pack("{s:o,s:o,s:s,s:s,s:s,s:s,s:s}", "kinds", kinds, "agencies",
+                                                 ax.options, "starts_at", typed(f, "starts_at"), "place",
+                                                 typed(f, "place"), "error", nz(error), "field", nz(field), "zone",
+                                                 form_zone(r)));
     }
     return resp_page(r, status, "meetings", N_("Meetings"), d);
 }
@@ -294,19 +304,28 @@ int page_meetings(req *r)
 }
 
 /* POST /meetings: the form becomes api_meeting_create's body; the time
- * typed (datetime-local, "YYYY-MM-DDTHH:MM") is taken as UTC. */
+ * typed (datetime-local, "YYYY-MM-DDTHH:MM") is the territory's local
+ * time: one the clocks skip is refused, one they repeat is its first
+ * occurrence (lib/tz.c). */
 int page_meeting_create(req *r)
 {
     form f;
     json_t *reply;
+    char utc[21];
     if (req_form(r, &f) != 0)
         return resp_error(r, 400, "bad_request", BAD_REQUEST_MSG);
-    const char *starts = typed(&f, "starts_at");
-    size_t n = strlen(starts);
-    if (n == 16)
-        starts = arena_printf(r->a, "%s:00Z", starts);
-    else if (n == 19)
-        starts = arena_printf(r->a, "%sZ", starts);
+    /* Only the territory's coordinators convene: others get the API's 403
+     * whatever the time says. */
+    policy_target ct = {.type = OBJ_MEETING, .territory_id = r->agency.territory_id};
+    int local = tz_from_local(typed(&f, "starts_at"), form_zone(r), utc);
+    if (policy_check(&r->who, VERB_CREATE, &ct) && local == TZ_GAP)
+        return meetings_page(r, 422, &f,
+                             req_tr(r, N_("This time does not exist in the territory: the clocks jump forward an "
+                                          "hour that night. Choose another time.")),
+                             "starts_at");
+    if (policy_check(&r->who, VERB_CREATE, &ct) && local != TZ_OK)
+        return meetings_page(r, 422, &f, req_tr(r, N_("Give the date and time of the meeting.")), "starts_at");
+    const char *starts = local == TZ_OK ? arena_strdup(r->a, utc) : typed(&f, "starts_at");
     json_t *invited = json_array();
     for (size_t i = 0; i < f.n; i++)
         if (strcmp(f.fields[i].name, "invited") == 0)

@@ -74,7 +74,7 @@ describe('cell meetings in Chromium', () => {
     await page.getByRole('link', { name: 'Rencontres' }).click();
     await page.getByRole('heading', { name: 'Rencontres', level: 1 }).waitFor();
     await page.getByLabel('Type de rencontre').selectOption('urgent');
-    await page.getByLabel('Début (UTC)').fill('2031-03-04T14:30');
+    await page.getByLabel('Début (heure locale)').fill('2031-03-04T14:30');
     await page.getByLabel('Lieu ou lien de visioconférence').fill('Salle du CLSC');
     await page.getByLabel(/Direction de la protection de la jeunesse/).check();
     await page.getByLabel(/Maison d’hébergement La Traversée/).check();
@@ -83,6 +83,7 @@ describe('cell meetings in Chromium', () => {
     const meetingUrl = page.url().split('?')[0];
     await page.getByRole('status').filter({ hasText: 'La rencontre est convoquée' }).waitFor();
     assert.match(await page.locator('#quorum').textContent(), /quorum non atteint/);
+    assert.match(await page.locator('.meeting-facts').textContent(), /4 mars 2031, 14 h 30/, 'the time typed, in the territory');
 
     await page.getByLabel('Ajouter à l’ordre du jour').selectOption(S);
     await page.getByRole('button', { name: 'Ajouter à l’ordre du jour' }).click();
