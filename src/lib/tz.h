@@ -17,4 +17,16 @@ int tz_format(const char *rfc3339, const char *zone, const char *lang, char *out
  * out unchanged and -1 when the input is not such a time. */
 int tz_local_date(const char *rfc3339, const char *zone, char out[11]);
 
+/* tz_from_local's answers. */
+#define TZ_OK 0
+#define TZ_INVALID (-1) /* not a date and time "YYYY-MM-DDTHH:MM[:SS]" */
+#define TZ_GAP (-2)     /* a time that does not exist in zone: the clocks jump over it */
+
+/* The UTC time "YYYY-MM-DDTHH:MM:SSZ" (21 bytes) of a wall-clock time in
+ * zone, as people type it ("YYYY-MM-DDTHH:MM" or with ":SS"). A time
+ * skipped when daylight saving time starts is TZ_GAP (out unchanged); a
+ * time that happens twice when it ends is its first occurrence (still on
+ * daylight saving time). */
+int tz_from_local(const char *local, const char *zone, char out[21]);
+
 #endif

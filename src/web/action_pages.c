@@ -5,7 +5,10 @@
  *   the "Safety net" section of GET /situations/{id}   (api_situation_actions)
  *   POST /situations/{id}/actions            add an action (api_action_create);
  *                                            "suggest": the form again, with
- *                                            the suggested actions of the phase
+ *                                            the suggested actions of the phase;
+ *                                            from the meeting screen's quick
+ *                                            form, back to the screen
+ *                                            (meeting_pages.c)
  *   POST /situations/{id}/actions/{aid}      status and note (api_action_update)
  *   GET  /actions                            the caller's agency's actions
  *
@@ -27,6 +30,7 @@
 #include "store/situations.h"
 #include "web/actions.h"
 #include "web/auth.h"
+#include "web/meeting_pages.h"
 #include "web/situation_pages.h"
 #include "web/situations.h"
 #include "web/vocab.h"
@@ -305,6 +309,9 @@ int page_action_create(req *r)
         form_state st = {.f = &f};
         return came_back_page(r, 200, &st);
     }
+    /* From the meeting screen: the minutes typed there are kept first. */
+    if (meeting_screen_keep_minutes(r, sid, &f) != 0)
+        return -1;
     const char *title = val(&f, "title");
     if (!title)
         title = val(&f, "suggestion");
@@ -315,6 +322,11 @@ int page_action_create(req *r)
     int rc = call_api(r, b, api_action_create);
     if (rc != 0)
         return rc;
+    if (r->status == 201 || r->status == 422) {
+        int screen = meeting_screen_action_answer(r, sid, &f, r->status, r->status == 422 ? api_message(r) : NULL);
+        if (screen != 1)
+            return screen;
+    }
     if (r->status == 201)
         return resp_redirect(r, arena_printf(r->a, "/situations/%s?action_added=1#safety-net", sid));
     if (r->status != 422)

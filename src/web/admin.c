@@ -22,6 +22,7 @@
 
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "lib/email.h"
@@ -716,6 +717,9 @@ typedef struct admin_view {
     const char *key_for;  /* username whose new second-factor key is shown */
     const char *secret;   /* base32 */
     const char *notice;   /* msgid */
+    const char *ts_id;    /* territory whose settings form came back refused */
+    const form *ts_form;  /* what was typed in it */
+    json_t *ts_problems;  /* {field: message} */
 } admin_view;
 
 static int is(const char *a, const char *b)
@@ -813,10 +817,51 @@ static void set_str(json_t *o, const char *key, const char *value)
         json_object_set_new(o, key, json_string(value));
 }
 
+static const char *const territory_labels[7] = {
+    N_("Incidents in 12 months that mean a potential escalation"), N_("Urgent cell: meet within (hours)"),
+    N_("Conference: within (hours)"), N_("Clinical concertation: within (hours)"),
+    N_("Keep closed situations for (months)"), N_("Meeting quorum (agencies present)"),
+    N_("Adult female population (for the indicators; may stay empty)")};
+/* The settings a territory may leave unset (0): the adult female population. */
+#define TERRITORY_OPTIONAL 6
+
+/* Each territory's settings form: its values (or what was typed, with the
+ * problems, when that form came back refused). */
+static int territory_settings_forms(req *r, json_t *territories, const admin_view *v)
+{
+    json_t *t;
+    size_t i;
+    json_array_foreach(territories, i, t) {
+        const char *id = json_string_value(json_object_get(t, "id"));
+        store_territory_settings ts;
+        if (!id || store_territory_settings_get(req_db(r), id, &ts) != STORE_OK)
+            return -1;
+        long cur[7] = {ts.escalation_threshold, ts.target_hours[0], ts.target_hours[1], ts.target_hours[2],
+                       ts.retention_months, ts.meeting_quorum, (long)ts.adult_women};
+        int mine = is(v->ts_id, id);
+        json_t *fields = json_array();
+        for (int k = 0; territory_keys[k]; k++) {
+            const char *typed = mine && v->ts_form ? form_get(v->ts_form, territory_keys[k]) : NULL;
+            const char *err = mine ? json_string_value(json_object_get(v->ts_problems, territory_keys[k])) : NULL;
+            const char *shown = typed ? typed : k == TERRITORY_OPTIONAL && cur[k] == 0 ? "" : arena_printf(r->a, "%ld", cur[k]);
+            json_array_append_new(fields, json_pack("{s:s,s:s,s:s,s:s,s:I,s:I,s:s,s:b}", "name", territory_keys[k],
+                                                    "html_id", arena_printf(r->a, "ts-%s-%s", id, territory_keys[k]),
+                                                    "label", req_tr(r, territory_labels[k]), "value", shown, "min",
+                                                    (json_int_t)territory_limits[k][0], "max",
+                                                    (json_int_t)territory_limits[k][1], "error", err ? err : "",
+                                                    "required", k != TERRITORY_OPTIONAL));
+        }
+        json_object_set_new(t, "settings", json_pack("{s:o,s:s,s:b}", "fields", fields, "heading_id",
+                                                     arena_printf(r->a, "ts-%s-title", id), "refused", mine));
+    }
+    return 0;
+}
+
 static int admin_render(req *r, int status, const admin_view *v)
 {
     json_t *d = json_object(), *typed = json_object(), *errors = json_object();
-    if (!d || !typed || !errors || page_lists(r, d, v) != 0) {
+    if (!d || !typed || !errors || page_lists(r, d, v) != 0 ||
+        territory_settings_forms(r, json_object_get(d, "territories"), v) != 0) {
         json_decref(d);
         json_decref(typed);
         json_decref(errors);
@@ -850,6 +895,8 @@ int page_admin(req *r)
     admin_view v = {0};
     if (!allowed(r, OBJ_USER, VERB_LIST))
         return 0;
+    if (req_query(r, "settings"))
+        v.notice = N_("The territory's settings are saved.");
     return admin_render(r, 200, &v);
 }
 
@@ -875,6 +922,49 @@ int page_admin_territory(req *r)
         return resp_redirect(r, "/admin");
     admin_view v = {.error_at = "territory", .error = o.msg, .t = &in};
     return admin_render(r, o.status, &v);
+}
+
+/* POST /admin/territories/{id}/settings: the same rules as the PATCH; a
+ * value out of range brings the form back with every problem and what was
+ * typed, and nothing changes. */
+int page_admin_territory_settings(req *r)
+{
+    form f;
+    store_territory_settings ts;
+    const char *id = req_param(r, 0);
+    if (!allowed(r, OBJ_TERRITORY, VERB_UPDATE) || read_form(r, &f))
+        return 0;
+    if (store_territory_settings_get(req_db(r), id, &ts) != STORE_OK)
+        return resp_error(r, 404, "not_found", N_("The page you asked for does not exist or is not available to you."));
+    json_t *problems = json_object();
+    buf fields;
+    buf_init(&fields);
+    for (int i = 0; territory_keys[i]; i++) {
+        const char *v = form_get(&f, territory_keys[i]);
+        if (i == TERRITORY_OPTIONAL && (!v || !*v)) {
+            territory_setting_put(&ts, i, 0); /* left empty: not set */
+            buf_printf(&fields, "%s%s", fields.len ? "," : "", territory_keys[i]);
+            continue;
+        }
+        char *end = NULL;
+        long n = v ? strtol(v, &end, 10) : 0;
+        if (!v || !*v || !end || *end || n < territory_limits[i][0] || n > territory_limits[i][1]) {
+            json_object_set_new(problems, territory_keys[i], json_string(req_tr(r, territory_msgs[i])));
+            continue;
+        }
+        territory_setting_put(&ts, i, n);
+        buf_printf(&fields, "%s%s", fields.len ? "," : "", territory_keys[i]);
+    }
+    int rc;
+    if (json_object_size(problems) > 0) {
+        admin_view v = {.ts_id = id, .ts_form = &f, .ts_problems = problems};
+        rc = admin_render(r, 422, &v);
+    } else {
+        rc = territory_settings_write(r, id, &ts, buf_cstr(&fields)) != 0 ? -1 : resp_redirect(r, "/admin?settings=1");
+    }
+    json_decref(problems);
+    buf_free(&fields);
+    return rc;
 }
 
 int page_admin_agency(req *r)

@@ -24,6 +24,7 @@ int api_user_reset_mfa(req *r);
 /* Pages */
 int page_admin(req *r);
 int page_admin_territory(req *r);
+int page_admin_territory_settings(req *r);
 int page_admin_agency(req *r);
 int page_admin_user(req *r);
 int page_admin_user_disable(req *r);

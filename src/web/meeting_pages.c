@@ -29,8 +29,8 @@
  * into the API's JSON body, so the rules live in one place. Refused forms
  * (422) and stale minutes (409) come back with what was typed.
  *
- * The start time typed in the form is taken as UTC (the field says so);
- * pages show it in the territory's time zone.
+ * The start time typed in the form is the territory's local time (the
+ * field says so); pages show times in the territory's time zone.
  *
  * Everything works without JavaScript; static/app.js adds the autosave of
  * the minutes and the countdown of the timer.
@@ -46,6 +46,7 @@
 #include "lib/id.h"
 #include "lib/log.h"
 #include "lib/tz.h"
+#include "store/meetings.h"
 #include "store/situations.h"
 #include "web/auth.h"
 #include "web/meetings.h"
@@ -249,6 +250,15 @@ static int agencies_cb(void *ctx, const store_agency *a)
     return 0;
 }
 
+/* The caller's territory's time zone: the meeting form's times are its. */
+static const char *form_zone(req *r)
+{
+    store_territory t;
+    if (store_territory_by_id(req_db(r), r->agency.territory_id, &t) == STORE_OK && t.timezone[0])
+        return arena_strdup(r->a, t.timezone);
+    return "America/Montreal";
+}
+
 /* The list page; f and error: a refused form to show again. */
 static int meetings_page(req *r, int status, const form *f, const char *error, const char *field)
 {
@@ -279,9 +289,10 @@ static int meetings_page(req *r, int status, const form *f, const char *error, c
             json_decref(d);
             return -1;
         }
-        json_object_set_new(d, "form", json_pack("{s:o,s:o,s:s,s:s,s:s,s:s}", "kinds", kinds, "agencies", ax.options,
-                                                 "starts_at", typed(f, "starts_at"), "place", typed(f, "place"),
-                                                 "error", nz(error), "field", nz(field)));
+        json_object_set_new(d, "form", json_pack("{s:o,s:o,s:s,s:s,s:s,s:s,s:s}", "kinds", kinds, "agencies",
+                                                 ax.options, "starts_at", typed(f, "starts_at"), "place",
+                                                 typed(f, "place"), "error", nz(error), "field", nz(field), "zone",
+                                                 form_zone(r)));
     }
     return resp_page(r, status, "meetings", N_("Meetings"), d);
 }
@@ -293,19 +304,28 @@ int page_meetings(req *r)
 }
 
 /* POST /meetings: the form becomes api_meeting_create's body; the time
- * typed (datetime-local, "YYYY-MM-DDTHH:MM") is taken as UTC. */
+ * typed (datetime-local, "YYYY-MM-DDTHH:MM") is the territory's local
+ * time: one the clocks skip is refused, one they repeat is its first
+ * occurrence (lib/tz.c). */
 int page_meeting_create(req *r)
 {
     form f;
     json_t *reply;
+    char utc[21];
     if (req_form(r, &f) != 0)
         return resp_error(r, 400, "bad_request", BAD_REQUEST_MSG);
-    const char *starts = typed(&f, "starts_at");
-    size_t n = strlen(starts);
-    if (n == 16)
-        starts = arena_printf(r->a, "%s:00Z", starts);
-    else if (n == 19)
-        starts = arena_printf(r->a, "%sZ", starts);
+    /* Only the territory's coordinators convene: others get the API's 403
+     * whatever the time says. */
+    policy_target ct = {.type = OBJ_MEETING, .territory_id = r->agency.territory_id};
+    int local = tz_from_local(typed(&f, "starts_at"), form_zone(r), utc);
+    if (policy_check(&r->who, VERB_CREATE, &ct) && local == TZ_GAP)
+        return meetings_page(r, 422, &f,
+                             req_tr(r, N_("This time does not exist in the territory: the clocks jump forward an "
+                                          "hour that night. Choose another time.")),
+                             "starts_at");
+    if (policy_check(&r->who, VERB_CREATE, &ct) && local != TZ_OK)
+        return meetings_page(r, 422, &f, req_tr(r, N_("Give the date and time of the meeting.")), "starts_at");
+    const char *starts = local == TZ_OK ? arena_strdup(r->a, utc) : typed(&f, "starts_at");
     json_t *invited = json_array();
     for (size_t i = 0; i < f.n; i++)
         if (strcmp(f.fields[i].name, "invited") == 0)
@@ -699,9 +719,92 @@ static json_t *information_groups(req *r, json_t *items)
     return groups;
 }
 
+static const char *const phase_ids[] = {"first_contact_safety", "risk_assessment_safety_plan", "protective_orders",
+                                        "child_protection", "perpetrator_monitoring", "relocation",
+                                        "long_term_recovery"};
+static const label role_labels[] = {
+    {"victim", N_("Victim")},
+    {"perpetrator", N_("Person who uses violence")},
+    {"child", N_("Child")},
+    {"relative", N_("Relative")},
+    {"new_partner", N_("New partner")},
+};
+
+typedef struct quick_ctx {
+    req *r;
+    const char *chosen, *territory_id;
+    json_t *options;
+} quick_ctx;
+
+/* The persons by their place in the situation and their role, never their
+ * names: the screen is projected. */
+static int quick_person_cb(void *ctx, const store_sperson *p)
+{
+    quick_ctx *x = ctx;
+    const char *role = p->role;
+    for (size_t i = 0; i < COUNT(role_labels); i++)
+        if (strcmp(role_labels[i].id, p->role) == 0)
+            role = req_tr(x->r, role_labels[i].msgid);
+    json_array_append_new(x->options, json_pack("{s:s,s:s,s:b}", "value", p->person_id, "label",
+                                                arena_printf(x->r->a, "%zu. %s", json_array_size(x->options) + 1, role),
+                                                "selected", x->chosen && strcmp(x->chosen, p->person_id) == 0));
+    return 0;
+}
+
+static int quick_agency_cb(void *ctx, const store_agency *a)
+{
+    quick_ctx *x = ctx;
+    if (strcmp(a->territory_id, x->territory_id) != 0)
+        return 0;
+    json_array_append_new(x->options, json_pack("{s:s,s:s,s:b}", "value", a->id, "label",
+                                                arena_printf(x->r->a, "%s (%s)", a->name,
+                                                             req_tr(x->r, vocab_sector(a->sector))),
+                                                "selected", x->chosen && strcmp(x->chosen, a->id) == 0));
+    return 0;
+}
+
+/* The quick "new action" form of the screen (qa: typed, refused). */
+static json_t *quick_action(req *r, const char *sid, const char *territory_id, const form *qa, const char *error)
+{
+    quick_ctx px = {.r = r, .chosen = qa ? val(qa, "protects") : NULL, .options = json_array()};
+    quick_ctx ax = {.r = r, .chosen = qa ? val(qa, "owner_agency_id") : NULL, .territory_id = territory_id,
+                    .options = json_array()};
+    if (store_situation_persons_each(req_db(r), r->a, sid, quick_person_cb, &px) != STORE_OK ||
+        store_agencies_each(req_db(r), quick_agency_cb, &ax) != STORE_OK) {
+        json_decref(px.options);
+        json_decref(ax.options);
+        return NULL;
+    }
+    json_t *o = json_pack("{s:s,s:s,s:o,s:o,s:o,s:s,s:b}", "title", typed(qa, "title"), "due_on", typed(qa, "due_on"),
+                          "phases", options_of(r, phase_ids, COUNT(phase_ids), vocab_phase, qa ? val(qa, "phase") : NULL),
+                          "persons", px.options, "agencies", ax.options, "error", nz(error), "added",
+                          req_query(r, "action_added") != NULL);
+    return o;
+}
+
+/* The caller's draft of these minutes ({text, decisions}), or NULL. */
+static json_t *minutes_draft(req *r, const char *key)
+{
+    char *enc = NULL;
+    if (store_draft_get(req_db(r), r->user.id, key, &enc) != STORE_OK)
+        return NULL;
+    const char *plain = req_decrypt(r, arena_printf(r->a, "drafts:%s:%s", r->user.id, key), enc);
+    free(enc);
+    json_error_t jerr;
+    json_t *o = plain ? json_loads(plain, 0, &jerr) : NULL;
+    if (o && !json_is_object(o)) {
+        json_decref(o);
+        o = NULL;
+    }
+    return o;
+}
+
 /* The screen for item (1-based) of the agenda; f, error: minutes refused
- * or stale, shown again with what was typed. */
-static int screen_page(req *r, const char *mid, long item, int status, const form *f, const char *error)
+ * or stale, shown again with what was typed; qa, qa_error: the quick
+ * action refused, shown again with what was typed. With neither, the
+ * coordinator's draft of the minutes, if any, is what the form shows. */
+static int screen_page(req *r, const char *mid, long item, int status, const form *f, const char *error,
+                       const form *qa, const char *qa_error)
 {
     int rc;
     json_t *m = meeting_json(r, mid, &rc);
@@ -739,6 +842,23 @@ static int screen_page(req *r, const char *mid, long item, int status, const for
         long long version = json_integer_value(json_object_get(mn, "version"));
         const char *text = f ? typed(f, "text") : nz(json_get_str(mn, "text"));
         const char *dec = f ? typed(f, "decisions") : nz(json_get_str(mn, "decisions"));
+        const char *draft_key = arena_printf(r->a, "minutes-%s-%s", mid, sid);
+        json_t *draft = !f && coordinator ? minutes_draft(r, draft_key) : NULL;
+        if (draft) {
+            text = arena_strdup(r->a, json_get_str(draft, "text") ? json_get_str(draft, "text") : text);
+            dec = arena_strdup(r->a, json_get_str(draft, "decisions") ? json_get_str(draft, "decisions") : dec);
+            json_decref(draft);
+            json_object_set_new(d, "draft_restored", json_true());
+        }
+        if (coordinator) {
+            json_t *q = quick_action(r, sid, nz(json_get_str(m, "territory_id")), qa, qa_error);
+            if (!q) {
+                json_decref(d);
+                json_decref(m);
+                return -1;
+            }
+            json_object_set_new(d, "quick", q);
+        }
         json_object_set_new(d, "situation", json_pack("{s:s,s:s,s:b,s:o}", "id", sid, "short_id",
                                                       arena_printf(r->a, "%.8s", sid), "urgent",
                                                       json_is_true(json_object_get(x, "urgent")), "groups",
@@ -747,8 +867,8 @@ static int screen_page(req *r, const char *mid, long item, int status, const for
         json_object_set_new(d, "timer", json_pack("{s:s,s:s,s:i}", "started_at", started, "ends_at", ends, "minutes",
                                                   SLOT_MINUTES));
         json_object_set_new(d, "minutes", json_pack("{s:s,s:s,s:I,s:s,s:s,s:s}", "text", text, "decisions", dec,
-                                                    "version", (json_int_t)version, "draft_key",
-                                                    arena_printf(r->a, "minutes-%s-%s", mid, sid), "error", nz(error),
+                                                    "version", (json_int_t)version, "draft_key", draft_key,
+                                                    "error", nz(error),
                                                     "current_text", f ? nz(json_get_str(mn, "text")) : ""));
         if (item > 1)
             json_object_set_new(d, "prev", json_integer(item - 1));
@@ -769,7 +889,7 @@ static long item_of(const char *s)
 /* GET /meetings/{id}/screen?item=N */
 int page_meeting_screen(req *r)
 {
-    return screen_page(r, req_param(r, 0), item_of(req_query(r, "item")), 200, NULL, NULL);
+    return screen_page(r, req_param(r, 0), item_of(req_query(r, "item")), 200, NULL, NULL, NULL, NULL);
 }
 
 /* POST /meetings/{id}/minutes: the form becomes api_meeting_minutes' body;
@@ -802,9 +922,10 @@ int page_meeting_minutes(req *r)
     } else if (r->status == 409) {
         rc = screen_page(r, mid, item, 409, &f,
                          req_tr(r, N_("Someone else edited these minutes since you opened them. Your text is kept "
-                                      "below; compare it with the saved version, then save again.")));
+                                      "below; compare it with the saved version, then save again.")),
+                         NULL, NULL);
     } else if (r->status == 422) {
-        rc = screen_page(r, mid, item, 422, &f, api_message(r, reply));
+        rc = screen_page(r, mid, item, 422, &f, api_message(r, reply), NULL, NULL);
     }
     json_decref(reply);
     return rc;
@@ -890,4 +1011,77 @@ int page_meeting_minutes_print(req *r)
         return -1;
     }
     return resp_page(r, 200, "meeting_minutes", N_("Minutes of the meeting"), d);
+}
+
+/* ------------------------------ the screen's quick action, both sides */
+
+/* The meeting and item of a quick action sent from the screen, when the
+ * caller runs that meeting (its territory's coordinator) and sid is on its
+ * agenda; NULL otherwise. */
+static const char *quick_meeting(req *r, const char *sid, const form *f)
+{
+    const char *mid = f ? val(f, "meeting_id") : NULL;
+    store_meeting m;
+    int on = 0;
+    if (!mid || !id_valid(mid) || !id_valid(sid) || store_meeting_get(req_db(r), r->a, mid, &m) != STORE_OK ||
+        !policy_coordinates(&r->who, m.territory_id) || store_agenda_has(req_db(r), mid, sid, &on) != STORE_OK || !on)
+        return NULL;
+    return mid;
+}
+
+int meeting_screen_keep_minutes(req *r, const char *sid, const form *f)
+{
+    const char *mid = quick_meeting(r, sid, f);
+    if (!mid)
+        return 0;
+    const char *text = typed(f, "text"), *dec = typed(f, "decisions");
+    store_minutes mn;
+    store_conn *c = req_db(r);
+    const char *saved_text = "", *saved_dec = "";
+    int rc = store_minutes_get(c, r->a, mid, sid, &mn);
+    if (rc == STORE_OK) {
+        saved_text = nz(req_decrypt(r, arena_printf(r->a, "minutes.text:%s:%s", mid, sid), mn.text_enc));
+        saved_dec = nz(req_decrypt(r, arena_printf(r->a, "minutes.decisions:%s:%s", mid, sid), mn.decisions_enc));
+    } else if (rc != STORE_NOTFOUND) {
+        return -1;
+    }
+    if (strcmp(text, saved_text) == 0 && strcmp(dec, saved_dec) == 0)
+        return 0; /* nothing typed beyond what is saved */
+    const char *key = arena_printf(r->a, "minutes-%s-%s", mid, sid);
+    json_t *o = json_pack("{s:s,s:s}", "text", text, "decisions", dec);
+    char *plain = o ? json_dumps(o, JSON_COMPACT) : NULL;
+    json_decref(o);
+    const char *enc = plain ? req_encrypt(r, arena_printf(r->a, "drafts:%s:%s", r->user.id, key), plain) : NULL;
+    free(plain);
+    if (!enc || store_write_begin(c) != STORE_OK)
+        return -1;
+    if (store_draft_put(c, r->user.id, key, enc) != STORE_OK || store_write_commit(c) != STORE_OK) {
+        store_write_rollback(c);
+        store_read_begin(c);
+        return -1;
+    }
+    store_read_begin(c);
+    return 0;
+}
+
+int meeting_screen_action_answer(req *r, const char *sid, const form *f, int status, const char *error)
+{
+    const char *mid = quick_meeting(r, sid, f);
+    if (!mid)
+        return 1;
+    long item = item_of(val(f, "item"));
+    const char *st = val(f, "started");
+    int timed = st && utc_parse(st) != (time_t)-1;
+    if (status == 201)
+        return resp_redirect(r, arena_printf(r->a, "/meetings/%s/screen?item=%ld&action_added=1%s%s#quick-action", mid,
+                                             item, timed ? "&started=" : "", timed ? st : ""));
+    /* The screen's handlers read the meeting from the route: this route's
+     * first parameter is the situation, so the meeting stands in for it
+     * while the screen is drawn again. */
+    const char *was = r->m.params[0];
+    r->m.params[0] = mid;
+    buf_reset(&r->out);
+    int rc = screen_page(r, mid, item, status, f, NULL, f, error);
+    r->m.params[0] = was;
+    return rc;
 }

@@ -171,6 +171,7 @@ const route app_routes[] = {
     {"POST", "/api/v1/meetings/{id}/research", (void *)api_meeting_research_add, 0},
     {"POST", "/meetings/{id}/research", (void *)page_meeting_research, 0},
     {"GET", "/meetings/{id}/minutes", (void *)page_meeting_minutes_print, 0},
+    {"POST", "/admin/territories/{id}/settings", (void *)page_admin_territory_settings, 0},
 
     /* indicators and reports: entries below */
     {"GET", "/api/v1/indicators", (void *)api_indicators, 0},

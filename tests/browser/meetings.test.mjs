@@ -1,7 +1,9 @@
 // The cell's meetings in Chromium: the coordinator convenes an urgent
 // meeting through the form, adds a situation to its agenda, opens the
 // meeting screen (one situation, its timer counting down) and types the
-// minutes, which autosave as a draft and are then saved. axe finds no WCAG
+// minutes, which autosave as a draft and are then saved; while typing more
+// minutes, Alt+N and Enter add an action to the safety net and the screen
+// comes back with the minutes typed kept. axe finds no WCAG
 // 2.1 A/AA violation on the list, the meeting page, the screen or the
 // printable minutes; no page
 // logs an error or breaks the CSP.
@@ -19,6 +21,7 @@ const pw = (f, u) => f.demoData.users.find((x) => x.username === u).password;
 // A form looks for a saved draft ("none yet" is a 404 Chromium logs).
 const ALLOW = [/status of 404 .*\/api\/v1\/drafts\//, /HTTP 404 for .*\/api\/v1\/drafts\//];
 const MINUTES = 'La DPJ rencontre la mère demain; le refuge garde une place.';
+const MORE = `${MINUTES} La police vérifie les conditions de remise en liberté.`;
 
 async function signIn(page, f, username) {
   await page.goto(f.base + '/');
@@ -71,7 +74,7 @@ describe('cell meetings in Chromium', () => {
     await page.getByRole('link', { name: 'Rencontres' }).click();
     await page.getByRole('heading', { name: 'Rencontres', level: 1 }).waitFor();
     await page.getByLabel('Type de rencontre').selectOption('urgent');
-    await page.getByLabel('Début (UTC)').fill('2031-03-04T14:30');
+    await page.getByLabel('Début (heure locale)').fill('2031-03-04T14:30');
     await page.getByLabel('Lieu ou lien de visioconférence').fill('Salle du CLSC');
     await page.getByLabel(/Direction de la protection de la jeunesse/).check();
     await page.getByLabel(/Maison d’hébergement La Traversée/).check();
@@ -80,6 +83,7 @@ describe('cell meetings in Chromium', () => {
     const meetingUrl = page.url().split('?')[0];
     await page.getByRole('status').filter({ hasText: 'La rencontre est convoquée' }).waitFor();
     assert.match(await page.locator('#quorum').textContent(), /quorum non atteint/);
+    assert.match(await page.locator('.meeting-facts').textContent(), /4 mars 2031, 14 h 30/, 'the time typed, in the territory');
 
     await page.getByLabel('Ajouter à l’ordre du jour').selectOption(S);
     await page.getByRole('button', { name: 'Ajouter à l’ordre du jour' }).click();
@@ -104,6 +108,20 @@ describe('cell meetings in Chromium', () => {
     await page.getByRole('status').filter({ hasText: 'Le compte rendu est enregistré' }).waitFor();
     assert.equal(await page.locator('#minutes-text').inputValue(), MINUTES);
     await screenshot(page, 'meeting-screen');
+
+    // A new action in two keystrokes while the minutes are being typed:
+    // Alt+N to its title, Enter to add it; the minutes typed stay.
+    await page.locator('#minutes-text').fill(MORE);
+    await page.keyboard.press('Alt+N');
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'qa-title');
+    await page.keyboard.type('Accompagner la mère au tribunal');
+    await page.getByLabel('Responsable de l’action').selectOption({ label: 'Direction de la protection de la jeunesse (démo) (Protection de la jeunesse)' });
+    await page.locator('#qa-title').press('Enter');
+    await page.waitForURL(/action_added=1/);
+    await page.getByRole('status').filter({ hasText: 'L’action a été ajoutée au filet de sécurité' }).waitFor();
+    assert.equal(await page.locator('#minutes-text').inputValue(), MORE, 'the minutes typed are kept');
+    assert.equal(await page.locator('#qa-title').inputValue(), '');
+    await screenshot(page, 'meeting-screen-action');
 
     assert.deepEqual(await cspViolations(page), []);
     assert.deepEqual(problems, []);

@@ -211,6 +211,7 @@ const PAGES = [
 
   // (meeting follow-up pages)
   ['GET /meetings/{M}/minutes',                                    '404 200 404 404 404 200 404 404 404 404 303'],
+  ['POST /admin/territories/{T2}/settings',                         '403 403 403 403 403 403 403 403 303 403 303', { to: '/admin?settings=1' }],
   ['POST /meetings/{M}/research',                                  '404 303 404 404 404 303 404 404 404 404 303', { to: '/meetings/{M}?researched=1' }],
 
   // (indicators pages)
@@ -247,6 +248,8 @@ const FORMS = {
   // (alerts and digest forms)
 
   // (meeting follow-up forms)
+  'POST /admin/territories/{T2}/settings': () => ({ escalation_threshold: '3', target_urgent_hours: '72',
+    target_conference_hours: '720', target_clinical_hours: '720', retention_months: '60', meeting_quorum: '3' }),
   'POST /meetings/{M}/research': (w, col) => ({ situation_id: w.S, category: 'other', content: `Recherche de ${col} (page)`,
     basis: 'consent' }),
 

@@ -334,7 +334,7 @@ describe('administration page', () => {
     const main = r.body.slice(r.body.indexOf('<main'), r.body.indexOf('</main>'));
     const forms = main.match(/<form method="post"/g).length;
     const csrfs = main.match(new RegExp(`<form method="post"[^>]*>\\s*<input type="hidden" name="csrf" value="${admin.csrf}">`, 'g')).length;
-    assert.equal(forms, 3 + 7 + 8, 'three add forms, disable for the 7 others, reset for all 8 demo users');
+    assert.equal(forms, 3 + 7 + 8 + 1, 'three add forms, disable for the 7 others, reset for all 8 demo users, the territory\'s settings');
     assert.equal(csrfs, forms, 'every form carries the token');
     for (const id of ['u-username', 'u-display', 'u-agency', 'u-role', 'u-password', 'ag-name', 'ag-sector', 'ag-territory', 't-name'])
       assert.match(r.body, new RegExp(`<label for="${id}">`), `label for ${id}`);
@@ -367,6 +367,40 @@ describe('administration page', () => {
     assert.equal(t.status, 303);
     const page = await request(f.port, { path: '/admin', headers: { Cookie: admin.cookie } });
     assert.match(page.body, /<td>Laurentides \(test\)<\/td><td>America\/Montreal<\/td>/);
+  });
+
+  it('sets a territory\'s settings through its form; values out of range come back listed, with what was typed', async () => {
+    const territory = f.demoData.territory;
+    const action = `/admin/territories/${territory}/settings`;
+    const page = await request(f.port, { path: '/admin', headers: { Cookie: admin.cookie } });
+    assert.match(page.body, new RegExp(`<form method="post" action="${action}"`));
+    const re = (x, flags) => new RegExp(x.replaceAll('TS', `ts-${territory}`), flags);
+    assert.match(page.body, re('<label for="TS-retention_months">Conserver les situations fermées pendant \\(mois\\)</label>'));
+    assert.match(page.body, re('id="TS-retention_months" name="retention_months" value="60"'), 'the current value: 60 by default');
+    assert.match(page.body, re('id="TS-meeting_quorum" name="meeting_quorum" value="3"'));
+    const current = Object.fromEntries([...page.body.matchAll(re('id="TS-(\\w+)" name="\\w+" value="(\\d+)"', 'g'))].map((m) => [m[1], m[2]]));
+    assert.equal(Object.keys(current).length, 6, JSON.stringify(current));
+    const bad = await postForm(f, admin, action, { ...current, retention_months: '6', meeting_quorum: 'beaucoup' });
+    assert.equal(bad.status, 422);
+    assert.match(bad.body, /Rien n’a été modifié/);
+    assert.match(bad.body, /Gardez les situations fermées de 12 à 240 mois\./);
+    assert.match(bad.body, /Le quorum est de 1 à 50 organismes\./);
+    assert.match(bad.body, re('id="TS-retention_months" name="retention_months" value="6"[^>]*aria-invalid="true"'), 'what was typed is kept');
+    assert.match(bad.body, re('id="TS-meeting_quorum" name="meeting_quorum" value="beaucoup"'));
+    const unchanged = await api(f, await f.login('admin'), 'PATCH', `/api/v1/territories/${territory}`, {});
+    assert.equal(unchanged.data.retention_months, 60);
+    const good = await postForm(f, admin, action, { ...current, retention_months: '84', meeting_quorum: '4' });
+    assert.equal(good.status, 303);
+    assert.equal(good.headers.location, '/admin?settings=1');
+    const after = await api(f, await f.login('admin'), 'PATCH', `/api/v1/territories/${territory}`, {});
+    assert.equal(after.data.retention_months, 84);
+    assert.equal(after.data.meeting_quorum, 4);
+    assert.equal(String(after.data.escalation_threshold), current.escalation_threshold, 'the others kept');
+    const notice = await request(f.port, { path: '/admin?settings=1', headers: { Cookie: admin.cookie } });
+    assert.match(notice.body, /role="status">Les paramètres du territoire sont enregistrés\./);
+    assert.equal((await postForm(f, coordo, action, { ...current, meeting_quorum: '9' })).status, 403);
+    const rows = await auditRows(f, auditor, { object_type: 'territory', object_id: territory });
+    assert.ok(rows.some((x) => x.action === 'update' && x.fields.includes('retention_months')), 'audited');
   });
 
   it('a validation error re-renders the form with the message and the values typed', async () => {

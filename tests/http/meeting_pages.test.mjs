@@ -68,13 +68,39 @@ describe('meeting pages', { concurrency: false }, () => {
     assert.equal(r.status, 303, r.body);
     M = /^\/meetings\/([^?]+)\?created=1$/.exec(r.headers.location)[1];
     const m = JSON.parse((await api('coordo', 'GET', `/api/v1/meetings/${M}`)).body);
-    assert.equal(m.starts_at, '2031-03-04T14:30:00Z');
+    assert.equal(m.starts_at, '2031-03-04T19:30:00Z', 'typed in the territory\'s time (Montreal, UTC-5 in March)');
     assert.equal(m.kind, 'urgent');
     assert.equal(m.invited.length, 2);
     const list = await get('coordo', '/meetings');
     assert.ok(list.body.includes(`/meetings/${M}`));
     assert.ok(text(list.body).includes('Rencontre urgente de la cellule'));
     assert.equal(m.place, PLACE);
+  });
+
+  it('takes the time typed as the territory\'s local time: a time the clocks skip is refused, a repeated one is the first', async () => {
+    const page = await get('coordo', '/meetings');
+    assert.match(text(page.body), /Début \(heure locale\)/);
+    assert.match(text(page.body), /L’heure locale du territoire \(America\/Montreal\)/);
+    // 9 March 2031: 02:00 jumps to 03:00 in Montreal.
+    const gap = await post('coordo', '/meetings', { kind: 'scheduled', starts_at: '2031-03-09T02:30', place: PLACE });
+    assert.equal(gap.status, 422);
+    assert.match(text(gap.body), /Cette heure n’existe pas dans le territoire/);
+    assert.match(gap.body, /id="meeting-starts" name="starts_at" value="2031-03-09T02:30"[^>]*aria-invalid="true"/);
+    assert.ok(gap.body.includes(PLACE), 'what was typed is kept');
+    // 2 November 2031: 01:00-02:00 happens twice; the first (EDT, UTC-4).
+    const twice = await post('coordo', '/meetings', { kind: 'scheduled', starts_at: '2031-11-02T01:30' });
+    assert.equal(twice.status, 303, twice.body);
+    const id = /^\/meetings\/([^?]+)\?/.exec(twice.headers.location)[1];
+    assert.equal(JSON.parse((await api('coordo', 'GET', `/api/v1/meetings/${id}`)).body).starts_at, '2031-11-02T05:30:00Z');
+    // Summer: UTC-4.
+    const summer = await post('coordo', '/meetings', { kind: 'clinical', starts_at: '2031-07-10T09:15' });
+    const sid = /^\/meetings\/([^?]+)\?/.exec(summer.headers.location)[1];
+    const m = JSON.parse((await api('coordo', 'GET', `/api/v1/meetings/${sid}`)).body);
+    assert.equal(m.starts_at, '2031-07-10T13:15:00Z');
+    assert.match(text((await get('coordo', `/meetings/${sid}`)).body), /10 juill\. 2031, 9 h 15/, 'shown as typed');
+    const nonsense = await post('coordo', '/meetings', { kind: 'scheduled', starts_at: '2031-02-30T10:00' });
+    assert.equal(nonsense.status, 422);
+    assert.match(text(nonsense.body), /Indiquez la date et l’heure de la rencontre/);
   });
 
   it('is seen by an invited agency (200) and by no other (404)', async () => {

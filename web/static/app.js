@@ -37,6 +37,7 @@
     var out = {};
     Array.prototype.forEach.call(form.elements, function (el) {
       if (!el.name || el.type === 'password' || el.type === 'hidden' || el.type === 'submit') return;
+      if (el.hasAttribute('data-no-draft')) return; /* another form's fields, sent with this one */
       if ((el.type === 'checkbox' || el.type === 'radio') && !el.checked) return;
       out[el.name] = el.value;
     });
@@ -132,4 +133,18 @@
   }
   tick();
   setInterval(tick, 1000);
+})();
+
+/* 6. Keyboard shortcuts: Alt+<key> focuses the element marked
+ *    data-shortcut="<key>" (the meeting screen's new action: Alt+N), as
+ *    its accesskey does in browsers that use another modifier. */
+(function () {
+  'use strict';
+  document.addEventListener('keydown', function (e) {
+    if (!e.altKey || e.ctrlKey || e.metaKey || !e.code || e.code.indexOf('Key') !== 0) return;
+    var el = document.querySelector('[data-shortcut="' + e.code.slice(3).toLowerCase() + '"]');
+    if (!el) return;
+    e.preventDefault();
+    el.focus();
+  });
 })();
