@@ -183,6 +183,9 @@ describe('users\' digest addresses', { concurrency: false }, () => {
     assert.equal(wrong.status, 1);
     assert.equal((await list()).coordo.email, 'karine@csvc.example.org', 'unchanged');
     assert.equal(cliRaw(['user', 'set-email', ...base, '--username', 'coordo']).status, 2);
+    const positional = cliRaw(['user', 'set-email', 'coordo', 'karine2@csvc.example.org', ...base]);
+    assert.equal(positional.status, 0, positional.stderr);
+    assert.equal((await list()).coordo.email, 'karine2@csvc.example.org', 'set-email USER EMAIL');
     const clear = cliRaw(['user', 'set-email', ...base, '--username', 'coordo', '--email', '']);
     assert.equal(clear.status, 0, clear.stderr);
     assert.ok(!('email' in (await list()).coordo));
