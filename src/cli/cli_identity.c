@@ -726,7 +726,7 @@ static int user_set_email(int argc, char **argv)
     /* `set-email USER EMAIL [options]` is `set-email --username USER
      * --email EMAIL [options]`. */
     char *args[64];
-    if (argc >= 3 && argc + 2 <= (int)(sizeof(args) / sizeof(args[0])) && argv[1][0] != '-' &&
+    if (argc >= 3 && argc + 3 <= (int)(sizeof(args) / sizeof(args[0])) && argv[1][0] != '-' &&
         (argv[2][0] != '-' || argv[2][1] == '\0')) {
         static char opt_user[] = "--username", opt_email[] = "--email";
         args[0] = argv[0];
