@@ -16,7 +16,7 @@ BUILD    ?= build
 SANITIZE ?=
 CC       ?= cc
 PREFIX   ?= /usr/local
-PKGS     := libmicrohttpd sqlite3 libsodium jansson libcmark liboath libqrencode
+PKGS     := libmicrohttpd sqlite3 libsodium jansson libcmark liboath libqrencode libcurl
 VERSION  := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 SHAREDIR ?= $(CURDIR)
 

@@ -27,6 +27,7 @@ static const struct {
     {"retention", cmd_retention, "delete closed situations past their retention period"},
     {"instrument", cmd_instrument, "check an instrument definition, list the instruments"},
     {"alerts", cmd_alerts, "compute and store the alerts due now (for cron)"},
+    {"digest", cmd_digest, "send the daily e-mail digest of alerts (for cron)"},
     {"routes", cmd_routes, "list the HTTP routes"},
     {"version", cmd_version, "print the version"},
 };

@@ -16,6 +16,8 @@ int cmd_routes(int argc, char **argv);
 int cmd_instrument(int argc, char **argv);
 /* cli_alerts.c: alerts run (cron) */
 int cmd_alerts(int argc, char **argv);
+/* cli_alerts.c: digest run (cron): the daily e-mail digest of alerts */
+int cmd_digest(int argc, char **argv);
 /* cli_identity.c: administration by script, audit verification, rotation */
 int cmd_territory(int argc, char **argv);
 int cmd_agency(int argc, char **argv);

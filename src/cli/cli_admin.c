@@ -149,7 +149,11 @@ int cmd_serve(int argc, char **argv)
              "  --key FILE          master key file (filet keygen); refused if others can read it\n"
              "  --demo              show a DEMO banner on every page; loopback addresses only\n"
              "  --config FILE       key = value lines: db, key, listen, hosts, threads,\n"
-             "                      timeout, body_limit, share_dir, locale_dir");
+             "                      timeout, body_limit, share_dir, locale_dir; scheduler\n"
+             "                      (on|off, default off) and scheduler_minutes (5-1440,\n"
+             "                      default 60) run `alerts run` and `digest run` inside\n"
+             "                      serve; smtp_url, smtp_from, smtp_user,\n"
+             "                      smtp_password_file, public_url for the digest");
         return 0;
     }
     if (o.bad)

@@ -723,9 +723,27 @@ out:
 static int user_set_email(int argc, char **argv)
 {
     user_cmd uc;
+    /* `set-email USER EMAIL [options]` is `set-email --username USER
+     * --email EMAIL [options]`. */
+    char *args[64];
+    if (argc >= 3 && argc + 3 <= (int)(sizeof(args) / sizeof(args[0])) && argv[1][0] != '-' &&
+        (argv[2][0] != '-' || argv[2][1] == '\0')) {
+        static char opt_user[] = "--username", opt_email[] = "--email";
+        args[0] = argv[0];
+        args[1] = opt_user;
+        args[2] = argv[1];
+        args[3] = opt_email;
+        args[4] = argv[2];
+        for (int i = 3; i < argc; i++)
+            args[i + 2] = argv[i];
+        argc += 2;
+        args[argc] = NULL;
+        argv = args;
+    }
     int rc = user_cmd_start(&uc, argc, argv, 1);
     if (rc == -1) {
-        puts("Usage: filet user set-email --db PATH --key FILE --username U --email ADDRESS [--json]\n\n"
+        puts("Usage: filet user set-email USER ADDRESS --db PATH --key FILE [--json]\n"
+             "   or: filet user set-email --db PATH --key FILE --username U --email ADDRESS [--json]\n\n"
              "Sets the address the daily digest of alerts goes to (--email \"\" removes\n"
              "it: no digest). The digest holds only counts and a link. With --json\n"
              "prints {\"ok\": true}.");

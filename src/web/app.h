@@ -30,6 +30,15 @@ typedef struct config {
     int threads;
     int conn_timeout;    /* seconds */
     size_t body_limit;   /* bytes */
+    /* the daily e-mail digest of alerts (jobs/digest.c) */
+    char smtp_url[512];           /* smtp://host:587 or smtps://host:465; "" = no mail */
+    char smtp_from[256];          /* the sender address */
+    char smtp_user[256];
+    char smtp_password_file[1024]; /* first line = the password; not readable by others */
+    char public_url[512];         /* https://filet.example.org: the link in the digest */
+    /* the scheduler inside serve: alerts run + digest run every N minutes */
+    int scheduler;                /* 0 off (default), 1 on */
+    long scheduler_minutes;       /* 5 to 1440, default 60 */
 } config;
 
 /* Sets the defaults (loopback, 1 MiB bodies, 30 s timeouts...). */

@@ -2,7 +2,10 @@
  * config.c - configuration defaults and the optional config file.
  * File format: "key = value" per line, '#' starts a comment. Keys: db, key,
  * listen, hosts, threads, timeout, body_limit, share_dir, locale_dir,
- * session_idle_minutes (1-30), session_absolute_hours (1-12).
+ * session_idle_minutes (1-30), session_absolute_hours (1-12); for the daily
+ * digest of alerts smtp_url (smtp:// or smtps://), smtp_from, smtp_user,
+ * smtp_password_file, public_url (http:// or https://); scheduler (on|off,
+ * default off) and scheduler_minutes (5-1440, default 60).
  * Flags given on the command line are applied after the file and win.
  */
 #include "web/app.h"
@@ -14,6 +17,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include "lib/email.h"
+#include "lib/smtp.h"
 
 static void exe_dir(char *out, size_t n)
 {
@@ -45,7 +51,9 @@ void config_defaults(config *c)
     c->body_limit = 1024 * 1024;
     c->session_idle = 30 * 60;
     c->session_absolute = 12 * 60 * 60;
+    c->scheduler_minutes = 60;
 }
+
 
 static char *trim(char *s)
 {
@@ -60,6 +68,24 @@ static char *trim(char *s)
 static int set_str(char *dst, size_t n, const char *v)
 {
     return (size_t)snprintf(dst, n, "%s", v) < n ? 0 : -1;
+}
+
+/* http(s)://host..., no space or control character, no trailing slash
+ * needed (one is dropped). */
+static int set_public_url(char *dst, size_t n, const char *v)
+{
+    const char *host = strncmp(v, "https://", 8) == 0 ? v + 8 : strncmp(v, "http://", 7) == 0 ? v + 7 : NULL;
+    if (!host || !*host || *host == '/')
+        return -1;
+    for (const char *p = v; *p; p++)
+        if ((unsigned char)*p <= ' ' || *p == 0x7f || *p == '"' || *p == '<' || *p == '>')
+            return -1;
+    if (set_str(dst, n, v) != 0)
+        return -1;
+    size_t len = strlen(dst);
+    if (len && dst[len - 1] == '/')
+        dst[len - 1] = '\0';
+    return 0;
 }
 
 static int set_long(long *dst, const char *v, long lo, long hi)
@@ -111,6 +137,21 @@ int config_load_file(config *c, const char *path, char *err, size_t errlen)
             rc = set_str(c->share_dir, sizeof(c->share_dir), v);
         else if (strcmp(k, "locale_dir") == 0)
             rc = set_str(c->locale_dir, sizeof(c->locale_dir), v);
+        else if (strcmp(k, "smtp_url") == 0)
+            rc = smtp_url_valid(v) ? set_str(c->smtp_url, sizeof(c->smtp_url), v) : -1;
+        else if (strcmp(k, "smtp_from") == 0)
+            rc = email_valid(v) ? set_str(c->smtp_from, sizeof(c->smtp_from), v) : -1;
+        else if (strcmp(k, "smtp_user") == 0)
+            rc = set_str(c->smtp_user, sizeof(c->smtp_user), v);
+        else if (strcmp(k, "smtp_password_file") == 0)
+            rc = set_str(c->smtp_password_file, sizeof(c->smtp_password_file), v);
+        else if (strcmp(k, "public_url") == 0)
+            rc = set_public_url(c->public_url, sizeof(c->public_url), v);
+        else if (strcmp(k, "scheduler") == 0) {
+            rc = strcmp(v, "on") == 0 || strcmp(v, "off") == 0 ? 0 : -1;
+            c->scheduler = strcmp(v, "on") == 0;
+        } else if (strcmp(k, "scheduler_minutes") == 0 && (rc = set_long(&x, v, 5, 1440)) == 0)
+            c->scheduler_minutes = x;
         else if (strcmp(k, "threads") == 0 && (rc = set_long(&x, v, 1, 64)) == 0)
             c->threads = (int)x;
         else if (strcmp(k, "timeout") == 0 && (rc = set_long(&x, v, 1, 600)) == 0)
@@ -123,7 +164,8 @@ int config_load_file(config *c, const char *path, char *err, size_t errlen)
         else if (strcmp(k, "session_absolute_hours") == 0 && (rc = set_long(&x, v, 1, 12)) == 0)
             c->session_absolute = x * 3600;
         else if (rc == 0 && strcmp(k, "threads") && strcmp(k, "timeout") && strcmp(k, "body_limit") &&
-                 strcmp(k, "session_idle_minutes") && strcmp(k, "session_absolute_hours")) {
+                 strcmp(k, "session_idle_minutes") && strcmp(k, "session_absolute_hours") &&
+                 strcmp(k, "scheduler_minutes")) {
             snprintf(err, errlen, "%s:%d: unknown setting '%s'", path, lineno, k);
             rc = -1;
             break;

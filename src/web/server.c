@@ -30,6 +30,7 @@
 #include "sec/password.h"
 #include "web/auth.h"
 #include "web/http.h"
+#include "web/scheduler.h"
 #include "web/static.h"
 
 /* ASVS 14.4: the headers every answer carries. */
@@ -367,7 +368,8 @@ int app_open(app *a, const config *cfg, char *err, size_t errlen)
     snprintf(path, sizeof(path), "%s/web/static", cfg->share_dir);
     if (static_load(a, path, err, errlen) != 0)
         return -1;
-    if (store_open(cfg->db_path, 0, cfg->threads + 2, &a->db, err, errlen) != STORE_OK)
+    /* + 3: one for the scheduler thread */
+    if (store_open(cfg->db_path, 0, cfg->threads + 3, &a->db, err, errlen) != STORE_OK)
         return -1;
     if (store_migrate(a->db, &version, err, errlen) != STORE_OK)
         return -1;
@@ -481,10 +483,19 @@ int server_run(const config *cfg)
     log_info("event=start version=%s port=%u threads=%d", FILET_VERSION, port, cfg->threads);
     if (clock_is_fake())
         log_warn("event=test_clock_active note=\"FILET_TEST_CLOCK_FILE is set: for tests only\"");
+    /* Started after the signal mask: the thread inherits it, so signals
+     * still go to sigwait below. */
+    scheduler *sched = scheduler_start(&a, err, sizeof(err));
+    if (a.cfg.scheduler && !sched) {
+        fprintf(stderr, "filet: %s\n", err);
+        MHD_stop_daemon(d);
+        goto out;
+    }
     int sig = 0;
     while (sigwait(&sigs, &sig) == 0 && sig == SIGHUP)
         reload_keys(&a);
     log_info("event=stopping signal=%d", sig);
+    scheduler_stop(sched);
     MHD_stop_daemon(d);
     rc = 0;
 out:

@@ -19,6 +19,7 @@
 #include "lib/id.h"
 #include "lib/log.h"
 #include "sec/fieldcrypt.h"
+#include "jobs/alertlist.h"
 #include "store/alerts.h"
 #include "store/sharing.h"
 #include "store/situations.h"
@@ -1155,101 +1156,26 @@ int api_triage_queue(req *r)
     return resp_json(r, 200, json_pack("{s:o}", "queue", q));
 }
 
-typedef struct alerts_ctx {
-    req *r;
-    json_t *list;
-    int coordinator;
-} alerts_ctx;
-
-/* The kinds computed on the fly (alerts run stores them too, for the
- * record: the API shows the live computation, not the stored copy). */
-static int computed_kind(const char *kind)
+static int alert_json_cb(void *ctx, const alert_item *al)
 {
-    static const char *const kinds[] = {"action_overdue", "protective_order_expiring", "perpetrator_release",
-                                        "review_due", "urgent_waiting", NULL};
-    for (size_t i = 0; kinds[i]; i++)
-        if (strcmp(kind, kinds[i]) == 0)
-            return 1;
+    json_t *o = json_pack("{s:s,s:s,s:s}", "id", al->id, "kind", al->kind, "situation_id", al->situation_id);
+    json_object_set_new(o, "since", al->since ? json_string(al->since) : json_null());
+    json_array_append_new(ctx, o);
     return 0;
 }
 
-static int stored_alert_cb(void *ctx, const store_alert *al)
-{
-    alerts_ctx *x = ctx;
-    if (computed_kind(al->kind))
-        return 0;
-    json_array_append_new(x->list, json_pack("{s:s,s:s,s:s,s:s}", "id", al->id, "kind", al->kind,
-                                             "situation_id", al->situation_id, "since", al->created_at));
-    return 0;
-}
-
-/* A perpetrator's release: the date is the item's, shown only to whoever
- * may read the item (policy_item_visible); the id names the item, not the
- * date. */
-static int release_alert(alerts_ctx *x, const store_computed_alert *al)
-{
-    req *r = x->r;
-    char item_id[ID_LEN + 1];
-    store_info it;
-    const char *p = al->key + strlen("release:");
-    size_t n = strcspn(p, ":");
-    if (n != ID_LEN)
-        return 0;
-    memcpy(item_id, p, ID_LEN);
-    item_id[ID_LEN] = '\0';
-    if (store_info_get(req_db(r), r->a, item_id, &it) != STORE_OK)
-        return 0;
-    policy_item pi = {.coordinator = policy_coordinates(&r->who, al->territory_id), .visible_to = it.visible_to,
-                      .shared_by_agency = it.agency_id, .basis = it.basis,
-                      .excluded_sectors = it.consent_excluded_sectors};
-    json_t *o = json_pack("{s:s,s:s,s:s}", "id", arena_printf(r->a, "release:%s", item_id), "kind", al->kind,
-                          "situation_id", al->situation_id);
-    json_object_set_new(o, "since", policy_item_visible(&r->who, &pi) ? json_string(al->since) : json_null());
-    json_array_append_new(x->list, o);
-    return 0;
-}
-
-/* Computed: overdue actions (owner agency and coordinators), protective
- * orders expiring and perpetrators released within 14 days (sharing
- * agency and coordinators), review
- * dates reached and urgent referrals on no meeting within the target
- * (coordinators). A non-coordinator is told only about situations the
- * policy lets them see. */
-static int computed_alert_cb(void *ctx, const store_computed_alert *al)
-{
-    alerts_ctx *x = ctx;
-    req *r = x->r;
-    if (!x->coordinator) {
-        store_situation_access acc;
-        if (!al->agency_id[0] || strcmp(al->agency_id, r->user.agency_id) != 0 ||
-            !situation_allowed(r, al->situation_id, VERB_READ, &acc))
-            return 0;
-    }
-    if (strcmp(al->kind, "perpetrator_release") == 0)
-        return release_alert(x, al);
-    json_array_append_new(x->list, json_pack("{s:s,s:s,s:s,s:s}", "id", al->key, "kind", al->kind,
-                                             "situation_id", al->situation_id, "since", al->since));
-    return 0;
-}
-
+/* The one rule (jobs/alertlist.c), also the digest's. */
 json_t *alerts_of(req *r)
 {
-    alerts_ctx x = {.r = r, .list = json_array()};
-    policy_target t = {.type = OBJ_TRIAGE, .territory_id = r->agency.territory_id};
     char today[11], now[32];
+    json_t *list = json_array();
     req_today(today);
     time_rfc3339(clock_now(), now, sizeof(now));
-    store_conn *c = req_db(r);
-    /* The stored alerts go to the territory's coordinators only; anyone
-     * else gets the computed ones about what they own and may see. */
-    x.coordinator = policy_check(&r->who, VERB_LIST, &t);
-    if ((x.coordinator && store_alerts_open_each(c, r->agency.territory_id, stored_alert_cb, &x) != STORE_OK) ||
-        store_alerts_computed_each(c, x.coordinator ? r->agency.territory_id : NULL, today, now, computed_alert_cb,
-                                   &x) != STORE_OK) {
-        json_decref(x.list);
+    if (!list || alerts_for_actor(req_db(r), r->a, &r->who, today, now, alert_json_cb, list) != STORE_OK) {
+        json_decref(list);
         return NULL;
     }
-    return x.list;
+    return list;
 }
 
 /* GET /api/v1/alerts: the caller's alerts; the read is audited. */

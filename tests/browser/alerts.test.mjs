@@ -1,8 +1,8 @@
 // The alerts page in Chromium: the refuge worker follows the "Alertes" link,
 // sees the protective order and the perpetrator's release grouped by kind,
 // and follows an alert to its situation; an empty list says so. axe finds
-// no WCAG 2.1 A/AA violation on either; no page logs an error or breaks
-// the CSP.
+// no WCAG 2.1 A/AA violation on either, nor on /admin with the digest
+// address; no page logs an error or breaks the CSP.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startFilet, request } from '../lib/filet.mjs';
@@ -80,6 +80,21 @@ describe('the alerts page in Chromium', () => {
     await release.getByRole('link').click();
     await page.waitForURL(new RegExp(`/situations/${S}$`));
     assert.match(await page.locator('main').textContent(), /Libération de l’agresseur le/);
+    assert.deepEqual(problems, []);
+    assert.deepEqual(await cspViolations(page), []);
+    await context.close();
+  });
+
+  it('the administration page, with the digest address, passes axe', T, async () => {
+    const context = await browser.newContext({ viewport: DESKTOP, locale: 'fr-CA' });
+    await recordCSPViolations(context);
+    const page = await context.newPage();
+    const problems = watchPage(page, { allow: ALLOW });
+    await signIn(page, f, 'admin');
+    await page.goto(`${f.base}/admin`);
+    await page.getByLabel('Courriel pour le résumé quotidien (facultatif)').waitFor();
+    assert.equal(await page.getByRole('columnheader', { name: 'Courriel pour le résumé' }).count(), 1);
+    await assertAccessible(browser, `${f.base}/admin`, await context.cookies(), 'administration page');
     assert.deepEqual(problems, []);
     assert.deepEqual(await cspViolations(page), []);
     await context.close();
