@@ -214,8 +214,6 @@ static int info_cb(void *ctx, const store_info *x)
                           "shared", x->shared, "basis", x->basis, "shared_by", x->agency_name ? x->agency_name : "",
                           "shared_by_agency_id", x->agency_id, "at", x->created_at ? x->created_at : "",
                           "sensitive", x->sensitive, "version", (json_int_t)x->version);
-    if (x->expires_on)
-        json_object_set_new(o, "expires_on", json_string(x->expires_on));
     if (x->meeting_id[0]) {
         json_object_set_new(o, "meeting_id", json_string(x->meeting_id));
         json_object_set_new(o, "meeting_starts_at", json_string(meeting_at ? meeting_at : ""));
@@ -236,7 +234,9 @@ static int info_cb(void *ctx, const store_info *x)
             json_object_set_new(o, "reason", json_string(reason));
         if (just)
             json_object_set_new(o, "justification", json_string(just));
-        /* The release date is the item's: for its readers only. */
+        /* The end and release dates are the item's: for its readers only. */
+        if (x->expires_on)
+            json_object_set_new(o, "expires_on", json_string(x->expires_on));
         if (x->release_on)
             json_object_set_new(o, "release_on", json_string(x->release_on));
     }

@@ -49,7 +49,8 @@ describe('perpetrator release alerts', { concurrency: false }, () => {
     assert.equal(a.status, 201, a.raw);
     itemOpen = a.body.id;
     const b = await call('refuge', 'POST', `/api/v1/situations/${S}/information`, { category: 'criminal_record',
-      content: 'Adresse de sortie', basis: 'consent', sensitive: true, release_on: releaseSensitive });
+      content: 'Adresse de sortie', basis: 'consent', sensitive: true, release_on: releaseSensitive,
+      expires_on: '2031-03-17' });
     assert.equal(b.status, 201, b.raw);
     itemSensitive = b.body.id;
   });
@@ -76,6 +77,9 @@ describe('perpetrator release alerts', { concurrency: false }, () => {
     assert.equal(hidden.restricted, true);
     assert.ok(!('release_on' in hidden), JSON.stringify(hidden));
     assert.ok(!JSON.stringify(dpj).includes(releaseSensitive), 'the restricted date appears nowhere');
+    // Its end date too (the order's or the condition's) is for its readers only.
+    assert.equal(mine.find((i) => i.id === itemSensitive).expires_on, '2031-03-17');
+    assert.ok(!('expires_on' in hidden) && !JSON.stringify(dpj).includes('2031-03-17'), JSON.stringify(hidden));
   });
 
   it('the situation page: the form field (kept on a refusal) and the date for readers only', async () => {
