@@ -817,11 +817,20 @@ static void set_str(json_t *o, const char *key, const char *value)
         json_object_set_new(o, key, json_string(value));
 }
 
-static const char *const territory_labels[7] = {
+/* One label per territory_keys entry: a setting added without its label
+ * fails the build rather than reading past the array. */
+static const char *const territory_labels[] = {
     N_("Incidents in 12 months that mean a potential escalation"), N_("Urgent cell: meet within (hours)"),
     N_("Conference: within (hours)"), N_("Clinical concertation: within (hours)"),
     N_("Keep closed situations for (months)"), N_("Meeting quorum (agencies present)"),
     N_("Adult female population (for the indicators; may stay empty)")};
+#define TERRITORY_SETTINGS (sizeof(territory_keys) / sizeof(territory_keys[0]) - 1)
+_Static_assert(sizeof(territory_labels) / sizeof(territory_labels[0]) == TERRITORY_SETTINGS,
+               "one label per territory setting");
+_Static_assert(sizeof(territory_limits) / sizeof(territory_limits[0]) == TERRITORY_SETTINGS,
+               "one range per territory setting");
+_Static_assert(sizeof(territory_msgs) / sizeof(territory_msgs[0]) == TERRITORY_SETTINGS,
+               "one message per territory setting");
 /* The settings a territory may leave unset (0): the adult female population. */
 #define TERRITORY_OPTIONAL 6
 

@@ -396,6 +396,13 @@ describe('administration page', () => {
     assert.equal(after.data.retention_months, 84);
     assert.equal(after.data.meeting_quorum, 4);
     assert.equal(String(after.data.escalation_threshold), current.escalation_threshold, 'the others kept');
+    // The adult female population (indicators) is optional: empty means not set.
+    assert.match(page.body, re('id="TS-adult_women" name="adult_women" value="" min="1" max="\\d+" inputmode'), 'empty, not required');
+    assert.equal((await postForm(f, admin, action, { ...current, adult_women: '52000' })).status, 303);
+    assert.equal((await api(f, await f.login('admin'), 'PATCH', `/api/v1/territories/${territory}`, {})).data.adult_women, 52000);
+    assert.equal((await postForm(f, admin, action, { ...current, adult_women: '' })).status, 303);
+    assert.equal((await api(f, await f.login('admin'), 'PATCH', `/api/v1/territories/${territory}`, {})).data.adult_women, null);
+    assert.equal((await postForm(f, admin, action, { ...current, adult_women: '0' })).status, 422);
     const notice = await request(f.port, { path: '/admin?settings=1', headers: { Cookie: admin.cookie } });
     assert.match(notice.body, /role="status">Les paramètres du territoire sont enregistrés\./);
     assert.equal((await postForm(f, coordo, action, { ...current, meeting_quorum: '9' })).status, 403);
