@@ -9,22 +9,13 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startFilet, request } from '../lib/filet.mjs';
 import {
-  launchBrowser, axeContext, runAxe, formatViolations, screenshot, watchPage,
-  recordCSPViolations, cspViolations, DESKTOP,
+  launchBrowser, axeContext, runAxe, formatViolations, screenshot, watchPage, recordCSPViolations,
+  cspViolations, DESKTOP, signIn,
 } from '../lib/browser.mjs';
 
 const T = { timeout: 90000 };
 const J = { 'Content-Type': 'application/json' };
-const pw = (f, u) => f.demoData.users.find((x) => x.username === u).password;
 const SAFETY = 'La concertation a amélioré la sécurité des victimes.';
-
-async function signIn(page, f, username) {
-  await page.goto(f.base + '/');
-  await page.getByLabel('Nom d’utilisateur').fill(username);
-  await page.getByLabel('Mot de passe').fill(pw(f, username));
-  await page.getByRole('button', { name: 'Se connecter' }).click();
-  await page.getByRole('heading', { name: /Bienvenue/ }).waitFor();
-}
 
 async function axeOn(browser, url, cookies, name, { status = 200, act } = {}) {
   const ctx = await axeContext(browser, { viewport: DESKTOP, locale: 'fr-CA' });

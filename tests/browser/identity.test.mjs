@@ -11,22 +11,12 @@ import { join } from 'node:path';
 import { startFilet } from '../lib/filet.mjs';
 import { totp } from '../lib/totp.mjs';
 import {
-  launchBrowser, axeContext, runAxe, formatViolations, screenshot, watchPage,
-  recordCSPViolations, cspViolations, DESKTOP,
+  launchBrowser, screenshot, watchPage, recordCSPViolations, cspViolations, DESKTOP,
+  assertAccessible,
 } from '../lib/browser.mjs';
 
 const T = { timeout: 60000 };
 const pw = (f, u) => f.demoData.users.find((x) => x.username === u).password;
-
-async function assertAccessible(browser, url, cookies, name) {
-  const ctx = await axeContext(browser, { viewport: DESKTOP, locale: 'fr-CA' });
-  await ctx.addCookies(cookies);
-  const page = await ctx.newPage();
-  await page.goto(url);
-  const v = await runAxe(page);
-  await ctx.close();
-  assert.equal(v.length, 0, `${name}: ${formatViolations(v)}`);
-}
 
 describe('signing in, in Chromium (second factor required)', () => {
   let f, browser;

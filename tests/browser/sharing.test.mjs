@@ -12,37 +12,17 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { startFilet, request } from '../lib/filet.mjs';
 import {
-  launchBrowser, axeContext, runAxe, formatViolations, screenshot, watchPage,
-  recordCSPViolations, cspViolations, DESKTOP,
+  launchBrowser, screenshot, watchPage, recordCSPViolations, cspViolations, DESKTOP, signIn,
+  assertAccessible,
 } from '../lib/browser.mjs';
 
 const T = { timeout: 90000 };
 const J = { 'Content-Type': 'application/json' };
-const pw = (f, u) => f.demoData.users.find((x) => x.username === u).password;
 // A form may look for a saved draft ("none yet" is a 404 Chromium logs);
 // the refused form is a 422 on purpose; a download ends its navigation.
 const ALLOW = [/status of 404 .*\/api\/v1\/drafts\//, /status of 422 .*\/information\)?/,
   /request failed: .*\/api\/v1\/disclosures\?format=csv.* net::ERR_ABORTED$/];
 const ITEM = 'Trois appels au 911 depuis janvier; il a une arme à feu à la maison.';
-
-async function signIn(page, f, username) {
-  await page.goto(f.base + '/');
-  await page.getByLabel('Nom d’utilisateur').fill(username);
-  await page.getByLabel('Mot de passe').fill(pw(f, username));
-  await page.getByRole('button', { name: 'Se connecter' }).click();
-  await page.getByRole('heading', { name: /Bienvenue/ }).waitFor();
-}
-
-async function assertAccessible(browser, url, cookies, name) {
-  const ctx = await axeContext(browser, { viewport: DESKTOP, locale: 'fr-CA' });
-  await ctx.addCookies(cookies);
-  const page = await ctx.newPage();
-  const res = await page.goto(url);
-  assert.equal(res.status(), 200, `${name}: ${url}`);
-  const v = await runAxe(page);
-  await ctx.close();
-  assert.equal(v.length, 0, `${name}: ${formatViolations(v)}`);
-}
 
 // The page as printed: a screenshot, no form left, and what must stay.
 async function printed(page, name) {

@@ -11,12 +11,11 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startFilet, request } from '../lib/filet.mjs';
 import {
-  launchBrowser, axeContext, runAxe, formatViolations, screenshot, watchPage,
-  recordCSPViolations, cspViolations, DESKTOP,
+  launchBrowser, screenshot, watchPage, recordCSPViolations, cspViolations, DESKTOP, signIn,
+  assertAccessible,
 } from '../lib/browser.mjs';
 
 const T = { timeout: 90000 };
-const pw = (f, u) => f.demoData.users.find((x) => x.username === u).password;
 // app.js asks for a saved draft of the referral form ("none yet" is a 404),
 // and Chromium logs the 422 of the refused form the test submits on purpose.
 const ALLOW = [/status of 422 .*\/referrals\)$/];
@@ -24,26 +23,8 @@ const DASH_YES = ['injury', 'fear', 'isolation', 'depression', 'separation', 'ch
   'escalation_frequency', 'escalation_severity', 'strangulation', 'weapons', 'threats_to_kill',
   'control_jealousy', 'breach_of_orders', 'criminal_history'];
 
-async function signIn(page, f, username) {
-  await page.goto(f.base + '/');
-  await page.getByLabel('Nom d’utilisateur').fill(username);
-  await page.getByLabel('Mot de passe').fill(pw(f, username));
-  await page.getByRole('button', { name: 'Se connecter' }).click();
-  await page.getByRole('heading', { name: /Bienvenue/ }).waitFor();
-}
-
 // axe on a page reached in a CSP-bypassing context with the same session;
 // steps (optional) act on the page before the check (e.g. submit a form).
-async function assertAccessible(browser, url, cookies, name, steps) {
-  const ctx = await axeContext(browser, { viewport: DESKTOP, locale: 'fr-CA' });
-  await ctx.addCookies(cookies);
-  const page = await ctx.newPage();
-  await page.goto(url);
-  if (steps) await steps(page);
-  const v = await runAxe(page);
-  await ctx.close();
-  assert.equal(v.length, 0, `${name}: ${formatViolations(v)}`);
-}
 
 describe('referral, assessment and triage in Chromium', () => {
   let f, browser, situationUrl;

@@ -2,6 +2,7 @@
 // playwright-core, axe-core accessibility checks, screenshots.
 //
 // CHROMIUM chooses the browser binary (default /usr/bin/chromium).
+import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -101,4 +102,32 @@ export async function screenshot(page, name) {
   const path = join(SCREENSHOT_DIR, name.endsWith('.png') ? name : `${name}.png`);
   await page.screenshot({ path, fullPage: true });
   return path;
+}
+
+// The password `filet demo` drew for a demo user (tests/lib/filet.mjs).
+export const demoPassword = (f, username) => f.demoData.users.find((x) => x.username === username).password;
+
+// Signs a demo user in through the French sign-in page (a --demo server
+// asks no second factor) and waits for the home page.
+export async function signIn(page, f, username) {
+  await page.goto(f.base + '/');
+  await page.getByLabel('Nom d’utilisateur').fill(username);
+  await page.getByLabel('Mot de passe').fill(demoPassword(f, username));
+  await page.getByRole('button', { name: 'Se connecter' }).click();
+  await page.getByRole('heading', { name: /Bienvenue/ }).waitFor();
+}
+
+// Opens url (200 expected) with cookies in a fresh French context, runs
+// steps on the page if given, and asserts axe finds no WCAG 2.1 A/AA
+// violation.
+export async function assertAccessible(browser, url, cookies, name, steps) {
+  const ctx = await axeContext(browser, { viewport: DESKTOP, locale: 'fr-CA' });
+  await ctx.addCookies(cookies);
+  const page = await ctx.newPage();
+  const res = await page.goto(url);
+  assert.equal(res.status(), 200, `${name}: ${url}`);
+  if (steps) await steps(page);
+  const v = await runAxe(page);
+  await ctx.close();
+  assert.equal(v.length, 0, `${name}: ${formatViolations(v)}`);
 }
