@@ -29,6 +29,7 @@ static const struct {
                             "ON a.id = s.referring_agency_id WHERE " REFERRED " GROUP BY 1"},
     {"referrals_by_agency", "SELECT s.referring_agency_id, count(*) FROM situations s WHERE " REFERRED
                             " GROUP BY 1"},
+    {"referrals_by_territory", "SELECT s.territory_id, count(*) FROM situations s WHERE " REFERRED " GROUP BY 1"},
     {"repeat", "SELECT CASE WHEN s.repeat_of IS NULL THEN 'first' ELSE 'repeat' END, count(*) "
                "FROM situations s WHERE " REFERRED " GROUP BY 1"},
     {"risk_levels", "SELECT COALESCE(" LATEST("level") ", 'not_assessed'), count(*) FROM situations s WHERE "

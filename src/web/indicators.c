@@ -100,8 +100,13 @@ static const char *month_label(const char *id)
 {
     return id;
 }
-/* Agencies are named from the store (figures.names); the id otherwise. */
+/* Agencies and territories are named from the store (figures.names); the
+ * id otherwise. */
 static const char *agency_label(const char *id)
+{
+    return id;
+}
+static const char *territory_label(const char *id)
 {
     return id;
 }
@@ -142,6 +147,7 @@ static const tspec specs[] = {
     {"referrals_by_month", N_("Referrals by month"), NULL, 0, month_label, 1, 0, CHART_LINE},
     {"referrals_by_sector", N_("Referrals by referring agency's sector"), IDS(sectors), vocab_sector, 1, 1, CHART_BARS},
     {"referrals_by_agency", N_("Referrals by referring agency"), NULL, 0, agency_label, 1, 1, CHART_BARS},
+    {"referrals_by_territory", N_("Referrals by territory"), NULL, 0, territory_label, 1, 1, CHART_BARS},
     {"repeat", N_("First and repeat referrals"), IDS(repeats), repeat_label, 1, 0, CHART_NONE},
     {"risk_levels", N_("Risk level at the latest assessment"), IDS(levels), level_label, 1, 1, CHART_BARS},
     {"risk_criteria", N_("Referral criteria at the latest assessment"), IDS(criteria), criterion_label, 0, 0,
@@ -402,14 +408,19 @@ static int figures_compute(req *r, const scope *s, figures *f)
         }
         f->t[i] = (ind_table){sp->id, cells, n, sp->has_total, 0, 0};
         ind_suppress(&f->t[i]);
-        if (sp->label_of == agency_label) {
+        if (sp->label_of == agency_label || sp->label_of == territory_label) {
             f->names[i] = arena_alloc(r->a, (n ? n : 1) * sizeof(const char *));
             if (!f->names[i])
                 goto out_m;
             for (size_t k = 0; k < n; k++) {
                 store_agency ag;
-                f->names[i][k] = store_agency_by_id(c, cells[k].key, &ag) == STORE_OK ? arena_strdup(r->a, ag.name)
-                                                                                     : cells[k].key;
+                store_territory te;
+                const char *name = NULL;
+                if (sp->label_of == agency_label && store_agency_by_id(c, cells[k].key, &ag) == STORE_OK)
+                    name = ag.name;
+                else if (sp->label_of == territory_label && store_territory_by_id(c, cells[k].key, &te) == STORE_OK)
+                    name = te.name;
+                f->names[i][k] = name ? arena_strdup(r->a, name) : cells[k].key;
             }
         }
     }

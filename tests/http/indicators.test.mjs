@@ -174,6 +174,8 @@ describe('indicators', { concurrency: false }, () => {
     assert.deepEqual(counts(b, 'referrals_by_sector'), { police: 2, shelter: 8 });
     assert.deepEqual(counts(b, 'referrals_by_agency'), { [ids.shelter]: 8, [ids.police]: 2 });
     assert.deepEqual(table(b, 'referrals_by_agency').rows.map((x) => x.name).sort(), ['Maison indicateurs', 'Police indicateurs']);
+    assert.deepEqual(counts(b, 'referrals_by_territory'), { [T]: 10 });
+    assert.deepEqual(table(b, 'referrals_by_territory').rows.map((x) => x.name), ['Territoire indicateurs']);
     assert.deepEqual(counts(b, 'repeat'), { first: 5, repeat: 5 });
     assert.deepEqual(b.figures.repeat_rate, { percent: 50, suppressed: false });
     assert.deepEqual(counts(b, 'risk_levels'), { not_assessed: 1, standard: 1, medium: 2, high: 6 });
@@ -290,6 +292,11 @@ describe('indicators', { concurrency: false }, () => {
     assert.equal(all.status, 200);
     assert.equal(all.body.territory, null);
     assert.ok(counts(all.body, 'summary').referrals >= 10);
+    // All territories: each by name, this one with its 10 referrals.
+    const byTerritory = table(all.body, 'referrals_by_territory');
+    assert.equal(byTerritory.rows.find((x) => x.key === T).count, 10);
+    assert.equal(byTerritory.rows.find((x) => x.key === T).name, 'Territoire indicateurs');
+    assert.equal(byTerritory.total, counts(all.body, 'summary').referrals);
     // One's own territory by default, the current year by default.
     const own = await get('icoord', '/api/v1/indicators');
     assert.equal(own.body.territory.id, T);
