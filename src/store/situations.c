@@ -618,6 +618,31 @@ int store_alert_add(store_conn *c, const char *territory_id, const char *kind,
     return sql_exec_done(c, st, "alert_add");
 }
 
+int store_alert_resolve(store_conn *c, const char *territory_id, const char *id)
+{
+    sqlite3_stmt *st;
+    char now[32];
+    int rc = sql_prepare(c, "UPDATE alerts SET resolved_at = ? WHERE id = ? AND territory_id = ? "
+                            "AND resolved_at IS NULL", &st);
+    if (rc)
+        return rc;
+    now_text(now, sizeof(now));
+    sql_bind_texts(st, 1, 3, now, id, territory_id);
+    return sql_exec_changed(c, st, "alert_resolve");
+}
+
+int store_alert_resolve_dedupe(store_conn *c, const char *dedupe)
+{
+    sqlite3_stmt *st;
+    char now[32];
+    int rc = sql_prepare(c, "UPDATE alerts SET resolved_at = ? WHERE dedupe = ? AND resolved_at IS NULL", &st);
+    if (rc)
+        return rc;
+    now_text(now, sizeof(now));
+    sql_bind_texts(st, 1, 2, now, dedupe);
+    return sql_exec_done(c, st, "alert_resolve_dedupe");
+}
+
 int store_alerts_open_each(store_conn *c, const char *territory_id,
                            int (*fn)(void *ctx, const store_alert *al), void *ctx)
 {

@@ -148,6 +148,11 @@ int store_active_with_person_each(store_conn *c, const char *match_hash, const c
 
 int store_alert_add(store_conn *c, const char *territory_id, const char *kind,
                     const char *situation_id, const char *dedupe);
+/* Marks the open stored alert id of territory_id dealt with (now);
+ * STORE_NOTFOUND when there is no such open alert. */
+int store_alert_resolve(store_conn *c, const char *territory_id, const char *id);
+/* Marks the open alert with this dedupe key dealt with, if there is one. */
+int store_alert_resolve_dedupe(store_conn *c, const char *dedupe);
 typedef struct store_alert {
     char id[STORE_ID_LEN + 1];
     char kind[32];

@@ -164,6 +164,8 @@ const route app_routes[] = {
 
     /* alerts page and e-mail digest (digest work): entries below */
     {"GET", "/alerts", (void *)page_alerts, 0},
+    {"POST", "/api/v1/alerts/{id}/resolve", (void *)api_alert_resolve, 0},
+    {"POST", "/alerts/{id}/resolve", (void *)page_alert_resolve, 0},
     {"PATCH", "/api/v1/users/{id}", (void *)api_user_update, 0},
 
     /* meeting follow-up (research, printable minutes): entries below */

@@ -1920,6 +1920,8 @@ int page_alerts(req *r)
 {
     policy_target refer = {.type = OBJ_REFERRAL, .territory_id = r->agency.territory_id};
     int cell = policy_check(&r->who, VERB_CREATE, &refer);
+    policy_target triage = {.type = OBJ_TRIAGE, .territory_id = r->agency.territory_id};
+    int coordinator = policy_check(&r->who, VERB_DECIDE, &triage);
     json_t *list = alerts_of(r);
     if (!list || auth_audit(r, "read", "alert_list", "", "") != 0) {
         json_decref(list);
@@ -1959,6 +1961,11 @@ int page_alerts(req *r)
             json_object_set_new(o, "since", json_string(since));
             json_object_set_new(o, "since_text", json_string(date_text(r, since)));
         }
+        /* A stored alert stays until the coordinator has dealt with it;
+         * a computed one ends with its cause. */
+        const char *aid = nz(json_get_str(al, "id"));
+        if (coordinator && id_valid(aid))
+            json_object_set_new(o, "resolve_action", json_string(arena_printf(r->a, "/alerts/%s/resolve", aid)));
         json_array_append_new(json_object_get(by[k], "alerts"), o);
     }
     json_decref(list);
@@ -1973,8 +1980,19 @@ int page_alerts(req *r)
     }
     free(by);
     return resp_page(r, 200, "alerts", N_("Alerts"),
-                     json_pack("{s:o,s:b,s:b}", "groups", groups, "has_alerts", json_array_size(groups) > 0,
-                               "no_content", !cell));
+                     json_pack("{s:o,s:b,s:b,s:b}", "groups", groups, "has_alerts", json_array_size(groups) > 0,
+                               "no_content", !cell, "resolved", req_query(r, "resolved") != NULL));
+}
+
+/* POST /alerts/{id}/resolve: the coordinator's "dealt with" button. */
+int page_alert_resolve(req *r)
+{
+    int rc = api_alert_resolve(r);
+    if (rc != 0)
+        return rc;
+    if (r->status == 200)
+        return resp_redirect(r, "/alerts?resolved=1");
+    return 0;
 }
 
 /* ------------------------------------------- the disclosure register */

@@ -23,6 +23,7 @@ int page_assess_post(req *r);
 int page_triage(req *r);
 /* GET /alerts: the caller's alerts, grouped by kind. */
 int page_alerts(req *r);
+int page_alert_resolve(req *r);
 int page_information_add(req *r);
 int page_participant_add(req *r);
 int page_exclusion_add(req *r);

@@ -1012,6 +1012,8 @@ int api_assessment_approve(req *r)
     int rc = store_assessment_approve(c, aid, sid, r->user.id);
     if (rc == STORE_OK)
         rc = store_situation_event_add(c, sid, r->user.id, r->user.agency_id, "lowering_approved", "");
+    if (rc == STORE_OK) /* its alert is dealt with */
+        rc = store_alert_resolve_dedupe(c, arena_printf(r->a, "lowering:%s", aid));
     if (rc == STORE_OK)
         rc = audit_append(c, app_keys(r->app), &e);
     if (rc != STORE_OK || store_write_commit(c) != STORE_OK) {
@@ -1187,6 +1189,53 @@ int api_alerts(req *r)
         return -1;
     }
     return resp_json(r, 200, json_pack("{s:o}", "alerts", list));
+}
+
+/* Marks a stored alert of the caller's territory dealt with (the
+ * coordinator, as for the triage queue): 0 done; 422 for a computed alert
+ * (it ends with its cause); 404 when no such open alert; -1 on failure;
+ * 1 when the policy refused (answered). Audited in the same transaction. */
+static int alert_resolve(req *r, const char *id)
+{
+    policy_target t = {.type = OBJ_TRIAGE, .territory_id = r->agency.territory_id};
+    if (!auth_allow(r, VERB_DECIDE, &t, 0))
+        return 1;
+    if (!id_valid(id))
+        return strchr(id, ':') ? 422 : 404;
+    store_conn *c = req_db(r);
+    audit_event e;
+    auth_event(r, &e, "resolve", "alert", id, "resolved_at");
+    int rc = store_write_begin(c);
+    if (rc == STORE_OK)
+        rc = store_alert_resolve(c, r->agency.territory_id, id);
+    if (rc == STORE_OK)
+        rc = audit_append(c, app_keys(r->app), &e);
+    if (rc != STORE_OK || store_write_commit(c) != STORE_OK) {
+        store_write_rollback(c);
+        store_read_begin(c);
+        return rc == STORE_NOTFOUND ? 404 : -1;
+    }
+    store_read_begin(c);
+    return 0;
+}
+
+/* POST /api/v1/alerts/{id}/resolve: the coordinator has dealt with a
+ * stored alert (an excluded user's attempt, a repeat, a person known
+ * elsewhere, a lowered level); it leaves the lists and the digest. */
+int api_alert_resolve(req *r)
+{
+    const char *id = req_param(r, 0);
+    int rc = alert_resolve(r, id);
+    if (rc == 1)
+        return 0;
+    if (rc == 422)
+        return resp_error(r, 422, "computed_alert",
+                          N_("This alert ends by itself when its cause ends (the action done, the date passed)."));
+    if (rc == 404)
+        return resp_error(r, 404, "not_found", N_("No open alert of your territory has this id."));
+    if (rc != 0)
+        return -1;
+    return resp_json(r, 200, json_pack("{s:s,s:b}", "id", id, "resolved", 1));
 }
 
 /* PATCH /api/v1/situations/{id}/review {review_on: "YYYY-MM-DD" | null, version}

@@ -20,6 +20,7 @@ int api_situation(req *r);
 int api_triage(req *r);
 int api_triage_queue(req *r);
 int api_alerts(req *r);
+int api_alert_resolve(req *r);
 /* The caller's alerts, as GET /api/v1/alerts lists them ([{id, kind,
  * situation_id, since}]); NULL on a store failure. Not audited: the
  * caller audits its read. */

@@ -105,6 +105,8 @@ const API = [
   ['POST /api/v1/meetings/{M}/minutes',                            '404 403 404 404 404 201 404 404 404 404 401'],
   ['GET /api/v1/meetings/{M}/calendar.ics',                        '404 200 404 404 404 200 404 404 404 404 401'],
   // (alerts and digest rows)
+  // dealing with a stored alert: the territory's coordinator (none is open with that id: 404)
+  ['POST /api/v1/alerts/{MISSING}/resolve',                        '403 403 403 403 403 404 404 403 403 403 401'],
   ['PATCH /api/v1/users/{SPARE2}',                                 '403 403 403 403 403 403 403 403 200 403 401'],
 
   // (meeting follow-up rows)
@@ -207,6 +209,7 @@ const PAGES = [
   ['GET /meetings/{M}/screen',                                     '404 200 404 404 404 200 404 404 404 404 303', { mayReveal: ['consentS', 'sensS'] }],
   ['POST /meetings/{M}/minutes',                                   '404 403 404 404 404 303 404 404 404 404 303', { to: '/meetings/{M}/screen?item=' }],
   // (alerts and digest pages)
+  ['POST /alerts/{MISSING}/resolve',                               '403 403 403 403 403 404 404 403 403 403 303'],
   ['GET /alerts',                                                  '200 200 200 200 200 200 200 200 200 200 303'],
 
   // (meeting follow-up pages)

@@ -24,7 +24,7 @@ describe('alerts page', { concurrency: false }, () => {
 
   before(async () => {
     f = await startFilet();
-    for (const u of ['refuge', 'coordo', 'police', 'admin', 'audit']) {
+    for (const u of ['refuge', 'coordo', 'police', 'admin', 'audit', 'cavac']) {
       tok[u] = await f.login(u);
       s[u] = await f.browserLogin(u);
     }
@@ -97,5 +97,44 @@ describe('alerts page', { concurrency: false }, () => {
     assert.ok(rows.filter((x) => x.action === 'read').length >= 3, JSON.stringify(rows));
     const pol = (await call('audit', 'GET', `/api/v1/audit?object_type=alert_list&user_id=${id('police')}`)).body.rows;
     assert.equal(pol.length, 1, 'one page read by police');
+  });
+  it('lets the coordinator mark a stored alert dealt with; a computed one ends with its cause', async () => {
+    // An excluded user's attempt: a stored alert for the coordinator.
+    const cavac = (await call('cavac', 'GET', '/api/v1/me')).body;
+    const ex = await call('coordo', 'POST', `/api/v1/situations/${S2}/exclusions`, { user_id: cavac.id ?? cavac.user?.id,
+      reason: 'Voisine de la personne violente.' });
+    assert.equal(ex.status, 201, ex.raw);
+    assert.equal((await call('cavac', 'GET', `/api/v1/situations/${S2}`)).status, 404);
+    const open = async () => (await call('coordo', 'GET', '/api/v1/alerts')).body.alerts;
+    const attempt = (await open()).find((a) => a.kind === 'excluded_attempt' && a.situation_id === S2);
+    assert.ok(attempt, 'the attempt is alerted');
+    // The page offers "Traitée" on it, and on no computed alert.
+    const before = await page('coordo');
+    const forms = [...before.body.matchAll(/<form method="post" action="\/alerts\/([^/"]+)\/resolve"/g)].map((m) => m[1]);
+    assert.deepEqual(forms, [attempt.id], before.body);
+    assert.match(before.body, new RegExp(`action="/alerts/${attempt.id}/resolve" class="inline-form">\\s*<input type="hidden" name="csrf" value="${s.coordo.csrf}">`));
+    assert.match(before.body, /Traitée<span class="visually-hidden"> — Situation reçue le/);
+    assert.ok(!(await page('refuge')).body.includes('/resolve'), 'only the coordinator deals with alerts');
+    // Only the territory's coordinator; a computed alert cannot be closed by hand.
+    assert.equal((await call('refuge', 'POST', `/api/v1/alerts/${attempt.id}/resolve`)).status, 403);
+    assert.equal((await call('admin', 'POST', `/api/v1/alerts/${attempt.id}/resolve`)).status, 403);
+    const computed = (await open()).find((a) => a.kind === 'protective_order_expiring');
+    const c = await call('coordo', 'POST', `/api/v1/alerts/${encodeURIComponent(computed.id)}/resolve`);
+    assert.equal(c.status, 422, c.raw);
+    assert.match(c.body.error.message, /prend fin d’elle-même/);
+    assert.equal((await call('coordo', 'POST', '/api/v1/alerts/aaaaaaaaaaaaaaaaaaaaaaaaaa/resolve')).status, 404);
+    // The page's button: back to the list, the alert gone, the rest there.
+    const r = await request(f.port, { method: 'POST', path: `/alerts/${attempt.id}/resolve`,
+      headers: { Cookie: s.coordo.cookie, 'Content-Type': 'application/x-www-form-urlencoded', Origin: f.base },
+      body: `csrf=${encodeURIComponent(s.coordo.csrf)}` });
+    assert.equal(r.status, 303, r.body);
+    assert.equal(r.headers.location, '/alerts?resolved=1');
+    const after = await open();
+    assert.ok(!after.some((a) => a.id === attempt.id), 'dealt with: off the list');
+    assert.ok(after.some((a) => a.kind === 'protective_order_expiring'), 'the computed ones stay');
+    assert.match((await page('coordo', '/alerts?resolved=1')).body, /L’alerte est marquée comme traitée\./);
+    assert.equal((await call('coordo', 'POST', `/api/v1/alerts/${attempt.id}/resolve`)).status, 404, 'once');
+    const trail = (await call('audit', 'GET', `/api/v1/audit?object_type=alert&object_id=${attempt.id}`)).body.rows;
+    assert.ok(trail.some((x) => x.action === 'resolve'), JSON.stringify(trail));
   });
 });

@@ -235,6 +235,8 @@ describe('referrals, assessments and triage', () => {
     assert.ok((JSON.parse((await get('coordo', '/api/v1/alerts')).body).alerts).some((a) => a.kind === 'lowering_to_approve' && a.situation_id === id));
     assert.equal((await post('refuge', `/api/v1/situations/${id}/assessments/${r.id}/approve`, {})).status, 403);
     assert.equal((await post('coordo', `/api/v1/situations/${id}/assessments/${r.id}/approve`, {})).status, 200);
+    assert.ok(!(JSON.parse((await get('coordo', '/api/v1/alerts')).body).alerts).some((a) => a.kind === 'lowering_to_approve' && a.situation_id === id),
+      'approved: the alert is dealt with');
     const a = JSON.parse((await get('coordo', `/api/v1/situations/${id}`)).body).assessments.find((x) => x.id === r.id);
     assert.equal(a.level, 'medium');
     assert.equal(a.computed_level, 'high', 'both levels kept');
