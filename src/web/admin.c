@@ -564,7 +564,8 @@ int api_territory_update(req *r)
                                            problems));
     }
     json_decref(problems);
-    int rc = territory_settings_write(r, id, &ts, buf_cstr(&fields));
+    /* Nothing to change: the settings as they are, no write, no audit row. */
+    int rc = fields.len ? territory_settings_write(r, id, &ts, buf_cstr(&fields)) : 0;
     buf_free(&fields);
     if (rc != 0)
         return -1;

@@ -187,6 +187,7 @@ describe('administration API', () => {
     for (const u of ['coordo', 'police', 'audit']) assert.equal((await patch(tokens[u], { meeting_quorum: 4 })).status, 403, u);
     const rows = await auditRows(f, auditor, { object_type: 'territory', object_id: demo });
     assert.ok(rows.some((x) => x.action === 'update' && x.fields === 'retention_months,meeting_quorum'), JSON.stringify(rows));
+    assert.ok(!rows.some((x) => x.action === 'update' && !x.fields), 'an empty PATCH changes nothing and writes no row');
   });
 
   it('duplicates are 409: territory name, agency name in its territory, username', async () => {
