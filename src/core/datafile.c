@@ -11,9 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void set_err(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
+void datafile_err(char *err, size_t errlen, const char *fmt, ...)
 {
     va_list ap;
     if (!err || errlen == 0)
@@ -150,21 +148,21 @@ int datafile_read(const char *path, char **text, size_t *len, char *err, size_t 
 
     *text = NULL;
     if (!f) {
-        set_err(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+        datafile_err(err, errlen, "%s: cannot open: %s", path, strerror(errno));
         return -1;
     }
     data = malloc(DATAFILE_FILE_MAX + 1);
     if (!data) {
-        set_err(err, errlen, "%s: out of memory", path);
+        datafile_err(err, errlen, "%s: out of memory", path);
         goto out;
     }
     n = fread(data, 1, DATAFILE_FILE_MAX + 1, f);
     if (ferror(f)) {
-        set_err(err, errlen, "%s: cannot read: %s", path, strerror(errno));
+        datafile_err(err, errlen, "%s: cannot read: %s", path, strerror(errno));
         goto out;
     }
     if (n > DATAFILE_FILE_MAX) {
-        set_err(err, errlen, "%s: larger than %u bytes", path, DATAFILE_FILE_MAX);
+        datafile_err(err, errlen, "%s: larger than %u bytes", path, DATAFILE_FILE_MAX);
         goto out;
     }
     *text = data;
@@ -195,12 +193,12 @@ json_t *datafile_json(datafile_ctx *c)
     json_error_t jerr;
     json_t *doc;
     if (!c->text) {
-        set_err(c->err, c->errlen, "%s:1: no text", c->file);
+        datafile_err(c->err, c->errlen, "%s:1: no text", c->file);
         return NULL;
     }
     doc = json_loadb(c->text, c->len, JSON_REJECT_DUPLICATES, &jerr);
     if (!doc)
-        set_err(c->err, c->errlen, "%s:%d: %s", c->file, jerr.line > 0 ? jerr.line : 1, jerr.text);
+        datafile_err(c->err, c->errlen, "%s:%d: %s", c->file, jerr.line > 0 ? jerr.line : 1, jerr.text);
     return doc;
 }
 
@@ -211,8 +209,8 @@ int datafile_fail(datafile_ctx *c, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);
-    set_err(c->err, c->errlen, "%s:%d: %s", c->file, json_locate_line(c->text, c->len, c->path, c->depth),
-            msg);
+    datafile_err(c->err, c->errlen, "%s:%d: %s", c->file, json_locate_line(c->text, c->len, c->path, c->depth),
+                 msg);
     return -1;
 }
 

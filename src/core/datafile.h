@@ -29,6 +29,10 @@ typedef struct datafile_text {
     const char *en;
 } datafile_text;
 
+/* Writes the message into err[0..errlen) (nothing when err is NULL or
+ * errlen 0). */
+void datafile_err(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
 /* One step of a path into a JSON text: a member (key), or an element
  * (key NULL, index). */
 typedef struct json_loc_step {

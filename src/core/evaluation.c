@@ -96,7 +96,9 @@ static int parse_root(datafile_ctx *c, json_t *root, evaluation_form *f)
         return datafile_fail(c, "questionnaire: missing \"scale\"");
     }
     if (!json_is_array(v) || json_array_size(v) != EVALUATION_SCALE)
-        return datafile_fail(c, "\"scale\" must be an array of %d labels, from \"strongly disagree\" to \"strongly agree\"",
+        return datafile_fail(c,
+                             "\"scale\" must be an array of %d labels, from \"strongly disagree\" to "
+                             "\"strongly agree\"",
                              EVALUATION_SCALE);
     for (size_t i = 0; i < EVALUATION_SCALE; i++) {
         char what[32];

@@ -14,24 +14,9 @@
 
 #include <dirent.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* ------------------------------------------------------------ messages */
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-    va_list ap;
-    if (!err || errlen == 0)
-        return;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
 
 /* ------------------------------------------------------------- parsing */
 
@@ -487,7 +472,7 @@ int instrument_answers_from_json(const instrument *ins, const json_t *answers, a
     for (size_t i = 0; i < ins->nitems; i++)
         out[i] = ANSWER_NONE;
     if (!json_is_object(answers)) {
-        set_err(err, errlen, "answers must be an object of item ids");
+        datafile_err(err, errlen, "answers must be an object of item ids");
         return -1;
     }
     /* json_object_foreach wants a non-const object; it does not change it. */
@@ -495,12 +480,12 @@ int instrument_answers_from_json(const instrument *ins, const json_t *answers, a
         int i = instrument_item_index(ins, key);
         answer a = answer_from_name(json_string_value(v));
         if (i < 0) {
-            set_err(err, errlen, "unknown item '%.64s' for instrument %s v%d", key, ins->id,
-                    ins->version);
+            datafile_err(err, errlen, "unknown item '%.64s' for instrument %s v%d", key, ins->id,
+                         ins->version);
             return -1;
         }
         if (a == ANSWER_NONE) {
-            set_err(err, errlen, "item '%s': the answer must be \"yes\", \"no\" or \"unknown\"", key);
+            datafile_err(err, errlen, "item '%s': the answer must be \"yes\", \"no\" or \"unknown\"", key);
             return -1;
         }
         out[i] = a;
@@ -533,24 +518,24 @@ int assessment_score(const assessment_input *in, assessment_result *out, char *e
 
     memset(out, 0, sizeof(*out));
     if (!ins) {
-        set_err(err, errlen, "no instrument");
+        datafile_err(err, errlen, "no instrument");
         return -1;
     }
     if (in->version != ins->version) {
-        set_err(err, errlen, "version mismatch: assessment made with v%d, instrument is v%d",
-                in->version, ins->version);
+        datafile_err(err, errlen, "version mismatch: assessment made with v%d, instrument is v%d",
+                     in->version, ins->version);
         return -1;
     }
     if (in->judgement_level) {
         judgement = instrument_level_rank(ins, in->judgement_level);
         if (judgement < 0) {
-            set_err(err, errlen, "unknown judgement level '%.64s' for instrument %s", in->judgement_level,
-                    ins->id);
+            datafile_err(err, errlen, "unknown judgement level '%.64s' for instrument %s", in->judgement_level,
+                         ins->id);
             return -1;
         }
     }
     if (!in->answers) {
-        set_err(err, errlen, "no answers");
+        datafile_err(err, errlen, "no answers");
         return -1;
     }
     for (size_t i = 0; i < ins->nitems; i++) {
@@ -567,7 +552,7 @@ int assessment_score(const assessment_input *in, assessment_result *out, char *e
         case ANSWER_NONE: out->unanswered++; break;
         default:
             memset(out, 0, sizeof(*out));
-            set_err(err, errlen, "item '%s': invalid answer value %d", it->id, (int)in->answers[i]);
+            datafile_err(err, errlen, "item '%s': invalid answer value %d", it->id, (int)in->answers[i]);
             return -1;
         }
     }
@@ -655,13 +640,13 @@ int instrument_set_add(instrument_set *set, instrument *ins, char *err, size_t e
     size_t at = 0;
     if (!set || !ins) {
         instrument_free(ins);
-        set_err(err, errlen, "no set or no instrument");
+        datafile_err(err, errlen, "no set or no instrument");
         return -1;
     }
     while (at < set->n && ins_cmp(set->v[at], ins->id, ins->version) < 0)
         at++;
     if (at < set->n && ins_cmp(set->v[at], ins->id, ins->version) == 0) {
-        set_err(err, errlen, "instrument %s v%d is loaded twice", ins->id, ins->version);
+        datafile_err(err, errlen, "instrument %s v%d is loaded twice", ins->id, ins->version);
         instrument_free(ins);
         return -1;
     }
@@ -669,7 +654,7 @@ int instrument_set_add(instrument_set *set, instrument *ins, char *err, size_t e
         size_t cap = set->cap ? set->cap * 2 : 8;
         instrument **v = realloc(set->v, cap * sizeof(*v));
         if (!v) {
-            set_err(err, errlen, "out of memory");
+            datafile_err(err, errlen, "out of memory");
             instrument_free(ins);
             return -1;
         }
@@ -708,12 +693,12 @@ int instrument_set_load_dir(const char *dir, instrument_set **out, char *err, si
     *out = NULL;
     d = opendir(dir);
     if (!d) {
-        set_err(err, errlen, "%s: cannot open: %s", dir, strerror(errno));
+        datafile_err(err, errlen, "%s: cannot open: %s", dir, strerror(errno));
         return -1;
     }
     set = instrument_set_new();
     if (!set) {
-        set_err(err, errlen, "out of memory");
+        datafile_err(err, errlen, "out of memory");
         goto out;
     }
     while ((e = readdir(d)) != NULL) {
@@ -723,7 +708,7 @@ int instrument_set_load_dir(const char *dir, instrument_set **out, char *err, si
             size_t ncap = cap ? cap * 2 : 16;
             char **v = realloc(names, ncap * sizeof(*v));
             if (!v) {
-                set_err(err, errlen, "out of memory");
+                datafile_err(err, errlen, "out of memory");
                 goto out;
             }
             names = v;
@@ -731,7 +716,7 @@ int instrument_set_load_dir(const char *dir, instrument_set **out, char *err, si
         }
         names[n] = strdup(e->d_name);
         if (!names[n]) {
-            set_err(err, errlen, "out of memory");
+            datafile_err(err, errlen, "out of memory");
             goto out;
         }
         n++;
@@ -743,7 +728,7 @@ int instrument_set_load_dir(const char *dir, instrument_set **out, char *err, si
         size_t len = 0;
         int pl = snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
         if (pl < 0 || (size_t)pl >= sizeof(path)) {
-            set_err(err, errlen, "%s/%s: path too long", dir, names[i]);
+            datafile_err(err, errlen, "%s/%s: path too long", dir, names[i]);
             goto out;
         }
         if (datafile_read(path, &text, &len, err, errlen) != 0 ||
@@ -751,8 +736,8 @@ int instrument_set_load_dir(const char *dir, instrument_set **out, char *err, si
             goto out;
         if (instrument_set_find(set, ins->id, ins->version)) {
             static const json_loc_step where[] = {{"version", 0}};
-            set_err(err, errlen, "%s:%d: instrument %s v%d is already loaded from another file", path,
-                    json_locate_line(text, len, where, 1), ins->id, ins->version);
+            datafile_err(err, errlen, "%s:%d: instrument %s v%d is already loaded from another file", path,
+                         json_locate_line(text, len, where, 1), ins->id, ins->version);
             goto out;
         }
         if (instrument_set_add(set, ins, err, errlen) != 0) {
