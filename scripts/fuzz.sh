@@ -9,7 +9,7 @@ out=build-fuzz
 mkdir -p $out
 cflags="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -D_GNU_SOURCE -Isrc"
 libs="$(pkg-config --libs jansson libsodium)"
-lib_src="src/lib/arena.c src/lib/buf.c src/lib/form.c src/lib/tmpl.c src/lib/i18n.c src/web/route.c src/core/person.c src/core/dates.c src/core/instrument.c src/core/evaluation.c"
+lib_src="src/lib/arena.c src/lib/buf.c src/lib/form.c src/lib/tmpl.c src/lib/i18n.c src/web/route.c src/core/person.c src/core/dates.c src/core/datafile.c src/core/instrument.c src/core/evaluation.c"
 rc=0
 for f in tests/fuzz/fuzz_*.c; do
   name=$(basename "$f" .c); name=${name#fuzz_}

@@ -4,189 +4,69 @@
  * evaluation.h.
  *
  * Like an instrument, a parsed form keeps its jansson document (the
- * strings point into it) and names the line of a semantic error by walking
- * the text along the JSON path of the offending value (json_locate_line).
+ * strings point into it); parsing and its "FILE:LINE: reason" messages use
+ * the shared data-file machinery (core/datafile.h).
  */
 #include "core/evaluation.h"
 
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/dates.h"
 
-#define LOC_MAX 4
-
-typedef struct ectx {
-    const char *text;
-    size_t len;
-    const char *file;
-    char *err;
-    size_t errlen;
-    json_loc_step path[LOC_MAX];
-    size_t depth;
-} ectx;
-
-static int fail(ectx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-/* "FILE:LINE: message" for the value at c->path; returns -1. */
-static int fail(ectx *c, const char *fmt, ...)
-{
-    char msg[400];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof(msg), fmt, ap);
-    va_end(ap);
-    if (c->err && c->errlen)
-        snprintf(c->err, c->errlen, "%s:%d: %s", c->file, json_locate_line(c->text, c->len, c->path, c->depth),
-                 msg);
-    return -1;
-}
-
-/* Sets step d of the path to a key (or, key NULL, an index) and cuts it
- * there. */
-static void at(ectx *c, size_t d, const char *key, size_t index)
-{
-    if (d < LOC_MAX) {
-        c->path[d].key = key;
-        c->path[d].index = index;
-        c->depth = d + 1;
-    }
-}
-
-static int id_ok(const char *s)
-{
-    size_t n = s ? strlen(s) : 0;
-    if (n == 0 || n > INSTRUMENT_ID_MAX)
-        return 0;
-    for (size_t i = 0; i < n; i++) {
-        char ch = s[i];
-        if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || (i > 0 && (ch == '-' || ch == '_'))))
-            return 0;
-    }
-    return 1;
-}
-
-/* Every key of obj (at depth d) must be in allowed. */
-static int check_keys(ectx *c, json_t *obj, size_t d, const char *const *allowed, const char *what)
-{
-    const char *key;
-    json_t *v;
-    json_object_foreach(obj, key, v) {
-        size_t i = 0;
-        while (allowed[i] && strcmp(allowed[i], key) != 0)
-            i++;
-        if (!allowed[i]) {
-            at(c, d, key, 0);
-            return fail(c, "%s: unknown field \"%s\"", what, key);
-        }
-    }
-    return 0;
-}
-
-/* t (at the current path, depth d) must be {"fr": "...", "en": "..."}. */
-static int text_of(ectx *c, json_t *t, size_t d, const char *what, instrument_text *out)
-{
-    static const char *const langs[] = {"fr", "en", NULL};
-    size_t base = c->depth;
-    if (!json_is_object(t))
-        return fail(c, "%s must be an object {\"fr\": …, \"en\": …}", what);
-    if (check_keys(c, t, d, langs, what) != 0)
-        return -1;
-    for (size_t i = 0; langs[i]; i++) {
-        json_t *s = json_object_get(t, langs[i]);
-        c->depth = base;
-        if (!s)
-            return fail(c, "%s has no %s text", what, langs[i]);
-        at(c, d, langs[i], 0);
-        if (!json_is_string(s) || !*json_string_value(s))
-            return fail(c, "%s: %s must be a non-empty string", what, langs[i]);
-        if (i == 0)
-            out->fr = json_string_value(s);
-        else
-            out->en = json_string_value(s);
-    }
-    return 0;
-}
-
-/* obj[key] (obj at depth d) as a text. */
-static int member_text(ectx *c, json_t *obj, size_t d, const char *key, const char *what, instrument_text *out)
-{
-    char w[128];
-    json_t *t = json_object_get(obj, key);
-    snprintf(w, sizeof(w), "%s: \"%s\"", what, key);
-    if (!t) {
-        c->depth = d;
-        return fail(c, "%s: missing \"%s\"", what, key);
-    }
-    at(c, d, key, 0);
-    return text_of(c, t, d + 1, w, out);
-}
-
 /* A percentage 0..100 with at most one decimal, in tenths. */
-static int pct_of(ectx *c, json_t *v, const char *what, int *tenths)
+static int pct_of(datafile_ctx *c, json_t *v, const char *what, int *tenths)
 {
     if (!json_is_number(v))
-        return fail(c, "%s: \"reference_pct\" must be a number", what);
+        return datafile_fail(c, "%s: \"reference_pct\" must be a number", what);
     double x = json_number_value(v);
     if (!(x >= 0.0 && x <= 100.0))
-        return fail(c, "%s: reference_pct %g is outside 0..100", what, x);
+        return datafile_fail(c, "%s: reference_pct %g is outside 0..100", what, x);
     double t = x * 10.0, r = floor(t + 0.5);
     if (fabs(t - r) > 1e-6)
-        return fail(c, "%s: reference_pct %g has more than one decimal", what, x);
+        return datafile_fail(c, "%s: reference_pct %g has more than one decimal", what, x);
     *tenths = (int)r;
     return 0;
 }
 
-static int parse_statements(ectx *c, json_t *root, evaluation_form *f)
+static int parse_statements(datafile_ctx *c, json_t *root, evaluation_form *f)
 {
     static const char *const keys[] = {"id", "text", "reference_pct", NULL};
-    json_t *arr = json_object_get(root, "statements");
     evaluation_statement *st;
-    at(c, 0, "statements", 0);
-    if (!arr) {
+    json_t *arr;
+    if (!json_object_get(root, "statements")) {
         c->depth = 0;
-        return fail(c, "questionnaire: missing \"statements\"");
+        return datafile_fail(c, "questionnaire: missing \"statements\"");
     }
-    if (!json_is_array(arr))
-        return fail(c, "\"statements\" must be an array");
-    if (json_array_size(arr) == 0)
-        return fail(c, "\"statements\" is empty");
-    if (json_array_size(arr) > EVALUATION_MAX_STATEMENTS)
-        return fail(c, "\"statements\" has %zu entries (at most %d)", json_array_size(arr),
-                    EVALUATION_MAX_STATEMENTS);
+    if (datafile_array(c, root, 0, "statements", EVALUATION_MAX_STATEMENTS, 0, &arr) != 0)
+        return -1;
     st = calloc(json_array_size(arr), sizeof(*st));
     if (!st)
-        return fail(c, "out of memory");
+        return datafile_fail(c, "out of memory");
     f->statements = st;
     for (size_t i = 0; i < json_array_size(arr); i++) {
-        json_t *s = json_array_get(arr, i), *id, *pct;
+        json_t *s = json_array_get(arr, i), *pct;
         char what[96];
-        at(c, 0, "statements", 0);
-        at(c, 1, NULL, i);
+        datafile_at_key(c, 0, "statements");
+        datafile_at_index(c, 1, i);
         if (!json_is_object(s))
-            return fail(c, "statements[%zu] must be an object", i);
+            return datafile_fail(c, "statements[%zu] must be an object", i);
         snprintf(what, sizeof(what), "statements[%zu]", i);
-        id = json_object_get(s, "id");
-        if (!id)
-            return fail(c, "%s: missing \"id\"", what);
-        at(c, 2, "id", 0);
-        if (!json_is_string(id) || !id_ok(json_string_value(id)))
-            return fail(c, "%s: bad id (lowercase letters, digits, - and _, at most %d)", what, INSTRUMENT_ID_MAX);
-        st[i].id = json_string_value(id);
+        if (datafile_id(c, s, 2, "id", 1, what, &st[i].id) != 0)
+            return -1;
         for (size_t j = 0; j < i; j++)
             if (strcmp(st[j].id, st[i].id) == 0)
-                return fail(c, "duplicate statement id '%s'", st[i].id);
+                return datafile_fail(c, "duplicate statement id '%s'", st[i].id);
         snprintf(what, sizeof(what), "statement '%s'", st[i].id);
-        c->depth = 2;
-        if (check_keys(c, s, 2, keys, what) != 0 || member_text(c, s, 2, "text", what, &st[i].text) != 0)
+        if (datafile_check_keys(c, s, 2, keys, what) != 0 ||
+            datafile_text_member(c, s, 2, "text", what, &st[i].text) != 0)
             return -1;
         st[i].reference_tenths = -1;
         pct = json_object_get(s, "reference_pct");
         if (pct) {
-            at(c, 2, "reference_pct", 0);
+            datafile_at_key(c, 2, "reference_pct");
             if (pct_of(c, pct, what, &st[i].reference_tenths) != 0)
                 return -1;
         }
@@ -195,49 +75,37 @@ static int parse_statements(ectx *c, json_t *root, evaluation_form *f)
     return 0;
 }
 
-static int parse_root(ectx *c, json_t *root, evaluation_form *f)
+static int parse_root(datafile_ctx *c, json_t *root, evaluation_form *f)
 {
     static const char *const keys[] = {"id", "version", "title", "about", "scale", "reference", "statements", NULL};
     json_t *v;
     c->depth = 0;
     if (!json_is_object(root))
-        return fail(c, "a questionnaire is a JSON object");
-    if (check_keys(c, root, 0, keys, "questionnaire") != 0)
-        return -1;
-    v = json_object_get(root, "id");
-    c->depth = 0;
-    if (!v)
-        return fail(c, "questionnaire: missing \"id\"");
-    at(c, 0, "id", 0);
-    if (!json_is_string(v) || !id_ok(json_string_value(v)))
-        return fail(c, "questionnaire: bad id (lowercase letters, digits, - and _, at most %d)", INSTRUMENT_ID_MAX);
-    f->id = json_string_value(v);
-    v = json_object_get(root, "version");
-    c->depth = 0;
-    if (!v)
-        return fail(c, "questionnaire: missing \"version\"");
-    at(c, 0, "version", 0);
-    if (!json_is_integer(v) || json_integer_value(v) < 1 || json_integer_value(v) > INSTRUMENT_MAX_VERSION)
-        return fail(c, "questionnaire: \"version\" must be an integer from 1 to %d", INSTRUMENT_MAX_VERSION);
-    f->version = (int)json_integer_value(v);
-    if (member_text(c, root, 0, "title", "questionnaire", &f->title) != 0 ||
-        member_text(c, root, 0, "about", "questionnaire", &f->about) != 0 ||
-        member_text(c, root, 0, "reference", "questionnaire", &f->reference) != 0)
+        return datafile_fail(c, "a questionnaire is a JSON object");
+    if (datafile_check_keys(c, root, 0, keys, "questionnaire") != 0 ||
+        datafile_id(c, root, 0, "id", 1, "questionnaire", &f->id) != 0 ||
+        datafile_int(c, root, 0, "version", "questionnaire", 1, INSTRUMENT_MAX_VERSION, &f->version) != 0 ||
+        datafile_text_member(c, root, 0, "title", "questionnaire", &f->title) != 0 ||
+        datafile_text_member(c, root, 0, "about", "questionnaire", &f->about) != 0 ||
+        datafile_text_member(c, root, 0, "reference", "questionnaire", &f->reference) != 0)
         return -1;
     v = json_object_get(root, "scale");
-    c->depth = 0;
-    if (!v)
-        return fail(c, "questionnaire: missing \"scale\"");
-    at(c, 0, "scale", 0);
+    datafile_at_key(c, 0, "scale");
+    if (!v) {
+        c->depth = 0;
+        return datafile_fail(c, "questionnaire: missing \"scale\"");
+    }
     if (!json_is_array(v) || json_array_size(v) != EVALUATION_SCALE)
-        return fail(c, "\"scale\" must be an array of %d labels, from \"strongly disagree\" to \"strongly agree\"",
-                    EVALUATION_SCALE);
+        return datafile_fail(c,
+                             "\"scale\" must be an array of %d labels, from \"strongly disagree\" to "
+                             "\"strongly agree\"",
+                             EVALUATION_SCALE);
     for (size_t i = 0; i < EVALUATION_SCALE; i++) {
         char what[32];
         snprintf(what, sizeof(what), "scale[%zu]", i);
-        at(c, 0, "scale", 0);
-        at(c, 1, NULL, i);
-        if (text_of(c, json_array_get(v, i), 2, what, &f->scale[i]) != 0)
+        datafile_at_key(c, 0, "scale");
+        datafile_at_index(c, 1, i);
+        if (datafile_text_value(c, json_array_get(v, i), what, &f->scale[i]) != 0)
             return -1;
     }
     return parse_statements(c, root, f);
@@ -255,35 +123,20 @@ void evaluation_free(evaluation_form *f)
 int evaluation_parse(const char *text, size_t len, const char *filename, evaluation_form **out, char *err,
                      size_t errlen)
 {
-    ectx c;
-    json_error_t jerr;
-    const char *file = filename ? filename : "<input>";
+    datafile_ctx c;
     evaluation_form *f;
+    json_t *doc;
     *out = NULL;
-    memset(&c, 0, sizeof(c));
-    c.text = text;
-    c.len = len;
-    c.file = file;
-    c.err = err;
-    c.errlen = errlen;
-    if (!text) {
-        if (err && errlen)
-            snprintf(err, errlen, "%s:1: no text", file);
+    datafile_init(&c, text, len, filename, err, errlen);
+    doc = datafile_json(&c);
+    if (!doc)
         return -1;
-    }
     f = calloc(1, sizeof(*f));
     if (!f) {
-        if (err && errlen)
-            snprintf(err, errlen, "%s:1: out of memory", file);
-        return -1;
+        json_decref(doc);
+        return datafile_fail(&c, "out of memory");
     }
-    f->doc = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
-    if (!f->doc) {
-        if (err && errlen)
-            snprintf(err, errlen, "%s:%d: %s", file, jerr.line > 0 ? jerr.line : 1, jerr.text);
-        evaluation_free(f);
-        return -1;
-    }
+    f->doc = doc;
     if (parse_root(&c, f->doc, f) != 0) {
         evaluation_free(f);
         return -1;
@@ -297,7 +150,7 @@ int evaluation_load_file(const char *path, evaluation_form **out, char *err, siz
     char *text = NULL;
     size_t len = 0;
     *out = NULL;
-    if (instrument_read_text(path, &text, &len, err, errlen) != 0)
+    if (datafile_read(path, &text, &len, err, errlen) != 0)
         return -1;
     int rc = evaluation_parse(text, len, path, out, err, errlen);
     free(text);

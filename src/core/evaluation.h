@@ -22,7 +22,7 @@
  *
  * Pure: evaluation_parse works on the text it is given; only
  * evaluation_load_file reads a file. Errors are "FILE:LINE: reason", lines
- * as for instruments (core/instrument.h).
+ * as for every data file (core/datafile.h).
  */
 #ifndef FILET_EVALUATION_H
 #define FILET_EVALUATION_H
@@ -68,7 +68,7 @@ typedef struct evaluation_form {
  * one decimal. */
 int evaluation_parse(const char *text, size_t len, const char *filename, evaluation_form **out, char *err,
                      size_t errlen);
-/* Reads path (at most INSTRUMENT_FILE_MAX bytes) and parses it. */
+/* Reads path (at most DATAFILE_FILE_MAX bytes) and parses it. */
 int evaluation_load_file(const char *path, evaluation_form **out, char *err, size_t errlen);
 void evaluation_free(evaluation_form *f);
 

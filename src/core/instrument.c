@@ -4,11 +4,8 @@
  * for the format.
  *
  * A parsed instrument keeps the jansson document it came from: its strings
- * point into it, so one instrument_free releases everything. Semantic
- * errors name a line by walking the (already valid) text along the JSON
- * path of the offending value (locate_line); keys written with escapes are
- * not matched, and the message then names the line of the nearest enclosing
- * value found.
+ * point into it, so one instrument_free releases everything. Errors name
+ * FILE:LINE through the shared data-file machinery (core/datafile.h).
  *
  * Only instrument_load_file and instrument_set_load_dir touch the file
  * system; everything else is pure.
@@ -17,350 +14,46 @@
 
 #include <dirent.h>
 #include <errno.h>
-#include <stdarg.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* ------------------------------------------------------------ messages */
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-    va_list ap;
-    if (!err || errlen == 0)
-        return;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
-
-/* ------------------------------------------------ locating a JSON path */
-
-/* One step of a path into the document: a key of an object, or (key NULL)
- * an index of an array. */
-typedef json_loc_step loc_step;
-
-#define LOC_MAX 5
-
-static size_t skip_ws(const char *t, size_t len, size_t p)
-{
-    while (p < len && (t[p] == ' ' || t[p] == '\t' || t[p] == '\n' || t[p] == '\r'))
-        p++;
-    return p;
-}
-
-/* t[p] is '"': returns the index just past the closing quote. */
-static size_t skip_string(const char *t, size_t len, size_t p)
-{
-    p++;
-    while (p < len && t[p] != '"') {
-        if (t[p] == '\\')
-            p++;
-        p++;
-    }
-    return p < len ? p + 1 : len;
-}
-
-/* Skips the value starting at t[p], iteratively (no recursion on nesting). */
-static size_t skip_value(const char *t, size_t len, size_t p)
-{
-    size_t depth = 0;
-    if (p >= len)
-        return len;
-    if (t[p] == '"')
-        return skip_string(t, len, p);
-    if (t[p] != '{' && t[p] != '[') {
-        while (p < len && !strchr(",]} \t\r\n", t[p]))
-            p++;
-        return p;
-    }
-    while (p < len) {
-        char ch = t[p];
-        if (ch == '"') {
-            p = skip_string(t, len, p);
-            continue;
-        }
-        if (ch == '{' || ch == '[')
-            depth++;
-        else if ((ch == '}' || ch == ']') && --depth == 0)
-            return p + 1;
-        p++;
-    }
-    return len;
-}
-
-static int line_at(const char *t, size_t len, size_t p)
-{
-    int line = 1;
-    for (size_t i = 0; i < p && i < len; i++)
-        if (t[i] == '\n' && line < INT32_MAX)
-            line++;
-    return line;
-}
-
-/* Finds the step's member (key) or element (index) in the object or array
- * starting at t[p]. Returns 0 and *at (the position of the key for a
- * member, of the value for an element) and *val (the value), or -1. */
-static int locate_step(const char *t, size_t len, size_t p, const loc_step *s, size_t *at, size_t *val)
-{
-    size_t i = 0;
-    if (p >= len || (s->key ? t[p] != '{' : t[p] != '['))
-        return -1;
-    p++;
-    for (;;) {
-        p = skip_ws(t, len, p);
-        if (p >= len || t[p] == '}' || t[p] == ']')
-            return -1;
-        if (s->key) {
-            size_t ks, ke, klen = strlen(s->key);
-            if (t[p] != '"')
-                return -1;
-            ks = p;
-            ke = skip_string(t, len, p);
-            p = skip_ws(t, len, ke);
-            if (p >= len || t[p] != ':')
-                return -1;
-            p = skip_ws(t, len, p + 1);
-            if (ke - ks == klen + 2 && memcmp(t + ks + 1, s->key, klen) == 0) {
-                *at = ks;
-                *val = p;
-                return 0;
-            }
-        } else if (i++ == s->index) {
-            *at = *val = p;
-            return 0;
-        }
-        p = skip_ws(t, len, skip_value(t, len, p));
-        if (p < len && t[p] == ',')
-            p++;
-    }
-}
-
-/* The line of path[0..n) in the valid JSON text t, or of the deepest part
- * of it that was found (1 for none). */
-static int locate_line(const char *t, size_t len, const loc_step *path, size_t n)
-{
-    size_t p = skip_ws(t, len, 0), best = 0;
-    for (size_t i = 0; i < n; i++) {
-        size_t at = 0, val = 0;
-        if (locate_step(t, len, p, &path[i], &at, &val) != 0)
-            break;
-        best = at;
-        p = val;
-    }
-    return line_at(t, len, best);
-}
-
-int json_locate_line(const char *text, size_t len, const json_loc_step *path, size_t n)
-{
-    return text ? locate_line(text, len, path, n) : 1;
-}
-
 /* ------------------------------------------------------------- parsing */
 
-typedef struct pctx {
-    const char *text;
-    size_t len;
-    const char *file;
-    char *err;
-    size_t errlen;
-    loc_step path[LOC_MAX]; /* where the value being checked is */
-    size_t depth;
-} pctx;
-
-static int fail(pctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-/* Writes "FILE:LINE: message" for the value at c->path; returns -1. */
-static int fail(pctx *c, const char *fmt, ...)
-{
-    char msg[400];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof(msg), fmt, ap);
-    va_end(ap);
-    set_err(c->err, c->errlen, "%s:%d: %s", c->file,
-            locate_line(c->text, c->len, c->path, c->depth), msg);
-    return -1;
-}
-
-/* Sets step depth of the path (a key, or an index) and cuts it there. */
-static void at_key(pctx *c, size_t depth, const char *key)
-{
-    if (depth < LOC_MAX) {
-        c->path[depth].key = key;
-        c->path[depth].index = 0;
-        c->depth = depth + 1;
-    }
-}
-
-static void at_index(pctx *c, size_t depth, size_t index)
-{
-    if (depth < LOC_MAX) {
-        c->path[depth].key = NULL;
-        c->path[depth].index = index;
-        c->depth = depth + 1;
-    }
-}
-
-/* 1 if s is an id: 1..64 bytes of [a-z0-9_-], starting with [a-z0-9]. */
-static int id_valid(const char *s)
-{
-    size_t n = s ? strlen(s) : 0;
-    if (n == 0 || n > INSTRUMENT_ID_MAX)
-        return 0;
-    for (size_t i = 0; i < n; i++) {
-        char ch = s[i];
-        int ok = (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
-                 (i > 0 && (ch == '-' || ch == '_'));
-        if (!ok)
-            return 0;
-    }
-    return 1;
-}
-
-/* Every key of obj (at depth d of the path) must be in allowed. what names
- * the object in the message. */
-static int check_keys(pctx *c, json_t *obj, size_t d, const char *const *allowed, const char *what)
-{
-    const char *key;
-    json_t *v;
-    json_object_foreach(obj, key, v) {
-        size_t i = 0;
-        while (allowed[i] && strcmp(allowed[i], key) != 0)
-            i++;
-        if (!allowed[i]) {
-            at_key(c, d, key);
-            return fail(c, "%s: unknown field \"%s\"", what, key);
-        }
-    }
-    return 0;
-}
-
-/* parent[key] (parent at depth d) must be {"fr": "...", "en": "..."}. */
-static int parse_text(pctx *c, json_t *parent, size_t d, const char *key, const char *what,
-                      instrument_text *out)
-{
-    static const char *const langs[] = {"fr", "en", NULL};
-    json_t *t = json_object_get(parent, key);
-    at_key(c, d, key);
-    if (!t)
-        return fail(c, "%s: missing \"%s\"", what, key);
-    if (!json_is_object(t))
-        return fail(c, "%s: \"%s\" must be an object {\"fr\": …, \"en\": …}", what, key);
-    if (check_keys(c, t, d + 1, langs, what) != 0)
-        return -1;
-    for (size_t i = 0; langs[i]; i++) {
-        json_t *s = json_object_get(t, langs[i]);
-        const char *v = json_string_value(s);
-        at_key(c, d, key);
-        if (s)
-            at_key(c, d + 1, langs[i]);
-        if (!s)
-            return fail(c, "%s: \"%s\" has no %s text", what, key, langs[i]);
-        if (!v || !*v)
-            return fail(c, "%s: \"%s\".%s must be a non-empty string", what, key, langs[i]);
-        if (i == 0)
-            out->fr = v;
-        else
-            out->en = v;
-    }
-    return 0;
-}
-
-/* obj[key] (obj at depth d) as an id; required or optional (*out NULL). */
-static int parse_id(pctx *c, json_t *obj, size_t d, const char *key, int required, const char *what,
-                    const char **out)
-{
-    json_t *v = json_object_get(obj, key);
-    *out = NULL;
-    at_key(c, d, key);
-    if (!v) {
-        if (!required)
-            return 0;
-        c->depth = d; /* the enclosing object */
-        return fail(c, "%s: missing \"%s\"", what, key);
-    }
-    if (!json_is_string(v))
-        return fail(c, "%s: \"%s\" must be a string", what, key);
-    if (!id_valid(json_string_value(v)))
-        return fail(c, "%s: bad %s '%.64s' (lowercase letters, digits, - and _, at most %d)", what,
-                    key, json_string_value(v), INSTRUMENT_ID_MAX);
-    *out = json_string_value(v);
-    return 0;
-}
-
-/* obj[key] as an integer in lo..hi. */
-static int parse_int(pctx *c, json_t *obj, size_t d, const char *key, const char *what, long long lo,
-                     long long hi, int *out)
-{
-    json_t *v = json_object_get(obj, key);
-    at_key(c, d, key);
-    if (!v) {
-        c->depth = d;
-        return fail(c, "%s: missing \"%s\"", what, key);
-    }
-    if (!json_is_integer(v))
-        return fail(c, "%s: \"%s\" must be an integer", what, key);
-    if (json_integer_value(v) < lo || json_integer_value(v) > hi)
-        return fail(c, "%s: %s %lld is outside %lld..%lld", what, key,
-                    (long long)json_integer_value(v), lo, hi);
-    *out = (int)json_integer_value(v);
-    return 0;
-}
-
-/* An array at root[key] with 1..max entries (0..max when may_be_empty). */
-static int parse_array(pctx *c, json_t *obj, size_t d, const char *key, size_t max, int may_be_empty,
-                       json_t **out)
-{
-    json_t *a = json_object_get(obj, key);
-    at_key(c, d, key);
-    if (!json_is_array(a))
-        return fail(c, "\"%s\" must be an array", key);
-    if (json_array_size(a) == 0 && !may_be_empty)
-        return fail(c, "\"%s\" is empty", key);
-    if (json_array_size(a) > max)
-        return fail(c, "\"%s\" has %zu entries (at most %zu)", key, json_array_size(a), max);
-    *out = a;
-    return 0;
-}
-
-static int parse_sections(pctx *c, json_t *root, instrument *ins)
+static int parse_sections(datafile_ctx *c, json_t *root, instrument *ins)
 {
     static const char *const keys[] = {"id", "title", NULL};
     instrument_section *secs;
     json_t *arr;
     if (!json_object_get(root, "sections"))
         return 0;
-    if (parse_array(c, root, 0, "sections", INSTRUMENT_MAX_SECTIONS, 1, &arr) != 0)
+    if (datafile_array(c, root, 0, "sections", INSTRUMENT_MAX_SECTIONS, 1, &arr) != 0)
         return -1;
     if (json_array_size(arr) == 0)
         return 0;
     secs = calloc(json_array_size(arr), sizeof(*secs));
     if (!secs)
-        return fail(c, "out of memory");
+        return datafile_fail(c, "out of memory");
     ins->sections = secs;
     for (size_t i = 0; i < json_array_size(arr); i++) {
         json_t *s = json_array_get(arr, i);
         char what[96];
-        at_key(c, 0, "sections");
-        at_index(c, 1, i);
+        datafile_at_key(c, 0, "sections");
+        datafile_at_index(c, 1, i);
         if (!json_is_object(s))
-            return fail(c, "sections[%zu] must be an object", i);
+            return datafile_fail(c, "sections[%zu] must be an object", i);
         snprintf(what, sizeof(what), "sections[%zu]", i);
-        if (parse_id(c, s, 2, "id", 1, what, &secs[i].id) != 0)
+        if (datafile_id(c, s, 2, "id", 1, what, &secs[i].id) != 0)
             return -1;
         snprintf(what, sizeof(what), "section '%s'", secs[i].id);
-        if (check_keys(c, s, 2, keys, what) != 0)
+        if (datafile_check_keys(c, s, 2, keys, what) != 0)
             return -1;
         for (size_t j = 0; j < i; j++)
             if (strcmp(secs[j].id, secs[i].id) == 0) {
-                at_key(c, 2, "id");
-                return fail(c, "duplicate section id '%s'", secs[i].id);
+                datafile_at_key(c, 2, "id");
+                return datafile_fail(c, "duplicate section id '%s'", secs[i].id);
             }
-        if (parse_text(c, s, 2, "title", what, &secs[i].title) != 0)
+        if (datafile_text_member(c, s, 2, "title", what, &secs[i].title) != 0)
             return -1;
         ins->nsections = i + 1;
     }
@@ -375,58 +68,58 @@ static int section_known(const instrument *ins, const char *id)
     return 0;
 }
 
-static int parse_items(pctx *c, json_t *root, instrument *ins)
+static int parse_items(datafile_ctx *c, json_t *root, instrument *ins)
 {
     static const char *const keys[] = {"id", "section", "text", "weight", "critical", NULL};
     instrument_item *items;
     json_t *arr;
-    if (parse_array(c, root, 0, "items", INSTRUMENT_MAX_ITEMS, 0, &arr) != 0)
+    if (datafile_array(c, root, 0, "items", INSTRUMENT_MAX_ITEMS, 0, &arr) != 0)
         return -1;
     items = calloc(json_array_size(arr), sizeof(*items));
     if (!items)
-        return fail(c, "out of memory");
+        return datafile_fail(c, "out of memory");
     ins->items = items;
     for (size_t i = 0; i < json_array_size(arr); i++) {
         json_t *it = json_array_get(arr, i), *v;
         instrument_item *item = &items[i];
         char what[96];
-        at_key(c, 0, "items");
-        at_index(c, 1, i);
+        datafile_at_key(c, 0, "items");
+        datafile_at_index(c, 1, i);
         if (!json_is_object(it))
-            return fail(c, "items[%zu] must be an object", i);
+            return datafile_fail(c, "items[%zu] must be an object", i);
         snprintf(what, sizeof(what), "items[%zu]", i);
-        if (parse_id(c, it, 2, "id", 1, what, &item->id) != 0)
+        if (datafile_id(c, it, 2, "id", 1, what, &item->id) != 0)
             return -1;
         snprintf(what, sizeof(what), "item '%s'", item->id);
-        if (check_keys(c, it, 2, keys, what) != 0)
+        if (datafile_check_keys(c, it, 2, keys, what) != 0)
             return -1;
         for (size_t j = 0; j < i; j++)
             if (strcmp(items[j].id, item->id) == 0) {
-                at_key(c, 2, "id");
-                return fail(c, "duplicate item id '%s'", item->id);
+                datafile_at_key(c, 2, "id");
+                return datafile_fail(c, "duplicate item id '%s'", item->id);
             }
-        if (parse_id(c, it, 2, "section", 0, what, &item->section) != 0)
+        if (datafile_id(c, it, 2, "section", 0, what, &item->section) != 0)
             return -1;
         if (item->section && !section_known(ins, item->section))
-            return fail(c, "%s: unknown section '%s'", what, item->section);
-        if (parse_text(c, it, 2, "text", what, &item->text) != 0)
+            return datafile_fail(c, "%s: unknown section '%s'", what, item->section);
+        if (datafile_text_member(c, it, 2, "text", what, &item->text) != 0)
             return -1;
         item->weight = 1;
         if (json_object_get(it, "weight")) {
-            if (parse_int(c, it, 2, "weight", what, 0, INSTRUMENT_MAX_WEIGHT, &item->weight) != 0)
+            if (datafile_int(c, it, 2, "weight", what, 0, INSTRUMENT_MAX_WEIGHT, &item->weight) != 0)
                 return -1;
             if (ins->method == INSTRUMENT_COUNT && item->weight != 1)
-                return fail(c, "%s: weight %d with method \"count\" (use \"weighted\")", what,
+                return datafile_fail(c, "%s: weight %d with method \"count\" (use \"weighted\")", what,
                             item->weight);
         }
         v = json_object_get(it, "critical");
         if (v) {
-            at_key(c, 2, "critical");
+            datafile_at_key(c, 2, "critical");
             if (!json_is_boolean(v))
-                return fail(c, "%s: \"critical\" must be true or false", what);
+                return datafile_fail(c, "%s: \"critical\" must be true or false", what);
             item->critical = json_is_true(v);
             if (item->critical && ++ins->ncritical > INSTRUMENT_MAX_CRITICAL)
-                return fail(c, "%s: more than %d critical items", what, INSTRUMENT_MAX_CRITICAL);
+                return datafile_fail(c, "%s: more than %d critical items", what, INSTRUMENT_MAX_CRITICAL);
         }
         ins->nitems = i + 1;
     }
@@ -434,97 +127,97 @@ static int parse_items(pctx *c, json_t *root, instrument *ins)
 }
 
 /* scoring.<key> (a level id) as a rank; absent: dflt when dflt >= 0. */
-static int parse_level_ref(pctx *c, json_t *scoring, const instrument *ins, const char *key, int dflt,
+static int parse_level_ref(datafile_ctx *c, json_t *scoring, const instrument *ins, const char *key, int dflt,
                            size_t *out)
 {
     json_t *v = json_object_get(scoring, key);
     int r;
-    at_key(c, 0, "scoring");
-    at_key(c, 1, key);
+    datafile_at_key(c, 0, "scoring");
+    datafile_at_key(c, 1, key);
     if (!v) {
         if (dflt >= 0) {
             *out = (size_t)dflt;
             return 0;
         }
         c->depth = 1;
-        return fail(c, "scoring: missing \"%s\"", key);
+        return datafile_fail(c, "scoring: missing \"%s\"", key);
     }
     if (!json_is_string(v))
-        return fail(c, "scoring: \"%s\" must be a string", key);
+        return datafile_fail(c, "scoring: \"%s\" must be a string", key);
     r = instrument_level_rank(ins, json_string_value(v));
     if (r < 0)
-        return fail(c, "scoring: %s '%s' is not a level", key, json_string_value(v));
+        return datafile_fail(c, "scoring: %s '%s' is not a level", key, json_string_value(v));
     *out = (size_t)r;
     return 0;
 }
 
-static int parse_levels(pctx *c, json_t *scoring, instrument *ins)
+static int parse_levels(datafile_ctx *c, json_t *scoring, instrument *ins)
 {
     static const char *const keys[] = {"id", "label", "min", NULL};
     instrument_level *levels;
     json_t *arr = json_object_get(scoring, "levels");
-    at_key(c, 0, "scoring");
-    at_key(c, 1, "levels");
+    datafile_at_key(c, 0, "scoring");
+    datafile_at_key(c, 1, "levels");
     if (!arr)
         c->depth = 1;
     if (!json_is_array(arr))
-        return fail(c, "scoring: \"levels\" must be an array");
+        return datafile_fail(c, "scoring: \"levels\" must be an array");
     if (json_array_size(arr) == 0)
-        return fail(c, "scoring: \"levels\" is empty");
+        return datafile_fail(c, "scoring: \"levels\" is empty");
     if (json_array_size(arr) > INSTRUMENT_MAX_LEVELS)
-        return fail(c, "scoring: more than %d levels", INSTRUMENT_MAX_LEVELS);
+        return datafile_fail(c, "scoring: more than %d levels", INSTRUMENT_MAX_LEVELS);
     levels = calloc(json_array_size(arr), sizeof(*levels));
     if (!levels)
-        return fail(c, "out of memory");
+        return datafile_fail(c, "out of memory");
     ins->levels = levels;
     for (size_t i = 0; i < json_array_size(arr); i++) {
         json_t *l = json_array_get(arr, i);
         instrument_level *lv = &levels[i];
         char what[96];
-        at_key(c, 1, "levels");
-        at_index(c, 2, i);
+        datafile_at_key(c, 1, "levels");
+        datafile_at_index(c, 2, i);
         if (!json_is_object(l))
-            return fail(c, "levels[%zu] must be an object", i);
+            return datafile_fail(c, "levels[%zu] must be an object", i);
         snprintf(what, sizeof(what), "levels[%zu]", i);
-        if (parse_id(c, l, 3, "id", 1, what, &lv->id) != 0)
+        if (datafile_id(c, l, 3, "id", 1, what, &lv->id) != 0)
             return -1;
         snprintf(what, sizeof(what), "level '%s'", lv->id);
-        if (check_keys(c, l, 3, keys, what) != 0)
+        if (datafile_check_keys(c, l, 3, keys, what) != 0)
             return -1;
         for (size_t j = 0; j < i; j++)
             if (strcmp(levels[j].id, lv->id) == 0) {
-                at_key(c, 3, "id");
-                return fail(c, "duplicate level id '%s'", lv->id);
+                datafile_at_key(c, 3, "id");
+                return datafile_fail(c, "duplicate level id '%s'", lv->id);
             }
-        if (parse_text(c, l, 3, "label", what, &lv->label) != 0)
+        if (datafile_text_member(c, l, 3, "label", what, &lv->label) != 0)
             return -1;
-        if (parse_int(c, l, 3, "min", what, 0, INSTRUMENT_MAX_MIN, &lv->min) != 0)
+        if (datafile_int(c, l, 3, "min", what, 0, INSTRUMENT_MAX_MIN, &lv->min) != 0)
             return -1;
         if (i == 0 && lv->min != 0)
-            return fail(c, "level '%s': the first level must have min 0, not %d", lv->id, lv->min);
+            return datafile_fail(c, "level '%s': the first level must have min 0, not %d", lv->id, lv->min);
         if (i > 0 && lv->min <= levels[i - 1].min)
-            return fail(c, "levels not in ascending order: '%s' (min %d) after '%s' (min %d)",
+            return datafile_fail(c, "levels not in ascending order: '%s' (min %d) after '%s' (min %d)",
                         lv->id, lv->min, levels[i - 1].id, levels[i - 1].min);
         ins->nlevels = i + 1;
     }
     return 0;
 }
 
-static int parse_scoring(pctx *c, json_t *root, instrument *ins)
+static int parse_scoring(datafile_ctx *c, json_t *root, instrument *ins)
 {
     static const char *const keys[] = {"method", "levels", "refer_level", "critical_level", NULL};
     json_t *s = json_object_get(root, "scoring"), *m;
     const char *method;
-    at_key(c, 0, "scoring");
+    datafile_at_key(c, 0, "scoring");
     if (!s)
         c->depth = 0;
     if (!json_is_object(s))
-        return fail(c, s ? "\"scoring\" must be an object" : "missing \"scoring\"");
-    if (check_keys(c, s, 1, keys, "scoring") != 0)
+        return datafile_fail(c, s ? "\"scoring\" must be an object" : "missing \"scoring\"");
+    if (datafile_check_keys(c, s, 1, keys, "scoring") != 0)
         return -1;
     m = json_object_get(s, "method");
     method = json_string_value(m);
-    at_key(c, 1, "method");
+    datafile_at_key(c, 1, "method");
     if (!m)
         c->depth = 1;
     if (method && strcmp(method, "count") == 0)
@@ -532,7 +225,7 @@ static int parse_scoring(pctx *c, json_t *root, instrument *ins)
     else if (method && strcmp(method, "weighted") == 0)
         ins->method = INSTRUMENT_WEIGHTED;
     else
-        return fail(c, "scoring: \"method\" must be \"count\" or \"weighted\"");
+        return datafile_fail(c, "scoring: \"method\" must be \"count\" or \"weighted\"");
     if (parse_levels(c, s, ins) != 0)
         return -1;
     if (parse_level_ref(c, s, ins, "refer_level", -1, &ins->refer_rank) != 0)
@@ -540,40 +233,40 @@ static int parse_scoring(pctx *c, json_t *root, instrument *ins)
     return parse_level_ref(c, s, ins, "critical_level", (int)ins->nlevels - 1, &ins->critical_rank);
 }
 
-static int parse_root(pctx *c, json_t *root, instrument *ins)
+static int parse_root(datafile_ctx *c, json_t *root, instrument *ins)
 {
     static const char *const keys[] = {"id",    "version", "title",   "about",
                                        "kind",  "sections", "items",  "scoring", NULL};
     json_t *kind;
     c->depth = 0;
     if (!json_is_object(root))
-        return fail(c, "an instrument is a JSON object");
-    if (check_keys(c, root, 0, keys, "instrument") != 0)
+        return datafile_fail(c, "an instrument is a JSON object");
+    if (datafile_check_keys(c, root, 0, keys, "instrument") != 0)
         return -1;
-    if (parse_id(c, root, 0, "id", 1, "instrument", &ins->id) != 0)
+    if (datafile_id(c, root, 0, "id", 1, "instrument", &ins->id) != 0)
         return -1;
     if (!json_object_get(root, "version")) {
         c->depth = 0;
-        return fail(c, "instrument: missing \"version\"");
+        return datafile_fail(c, "instrument: missing \"version\"");
     }
-    if (parse_int(c, root, 0, "version", "instrument", 1, INSTRUMENT_MAX_VERSION, &ins->version) != 0)
+    if (datafile_int(c, root, 0, "version", "instrument", 1, INSTRUMENT_MAX_VERSION, &ins->version) != 0)
         return -1;
-    if (parse_text(c, root, 0, "title", "instrument", &ins->title) != 0 ||
-        parse_text(c, root, 0, "about", "instrument", &ins->about) != 0)
+    if (datafile_text_member(c, root, 0, "title", "instrument", &ins->title) != 0 ||
+        datafile_text_member(c, root, 0, "about", "instrument", &ins->about) != 0)
         return -1;
     kind = json_object_get(root, "kind");
-    at_key(c, 0, "kind");
+    datafile_at_key(c, 0, "kind");
     if (!kind)
         c->depth = 0;
     if (!json_is_string(kind) || strcmp(json_string_value(kind), "checklist") != 0)
-        return fail(c, "instrument: \"kind\" must be \"checklist\"");
+        return datafile_fail(c, "instrument: \"kind\" must be \"checklist\"");
     ins->kind = json_string_value(kind);
     /* Scoring first: the items' weights are checked against its method. */
     if (parse_scoring(c, root, ins) != 0 || parse_sections(c, root, ins) != 0)
         return -1;
     if (!json_object_get(root, "items")) {
         c->depth = 0;
-        return fail(c, "instrument: missing \"items\"");
+        return datafile_fail(c, "instrument: missing \"items\"");
     }
     return parse_items(c, root, ins);
 }
@@ -592,33 +285,22 @@ void instrument_free(instrument *ins)
 int instrument_parse(const char *text, size_t len, const char *filename, instrument **out, char *err,
                      size_t errlen)
 {
-    pctx c;
-    json_error_t jerr;
+    datafile_ctx c;
     instrument *ins = NULL;
+    json_t *doc;
     int rc = -1;
-    const char *file = filename ? filename : "<input>";
 
     *out = NULL;
-    memset(&c, 0, sizeof(c));
-    c.text = text;
-    c.len = len;
-    c.file = file;
-    c.err = err;
-    c.errlen = errlen;
-    if (!text) {
-        set_err(err, errlen, "%s:1: no text", file);
+    datafile_init(&c, text, len, filename, err, errlen);
+    doc = datafile_json(&c);
+    if (!doc)
         return -1;
-    }
     ins = calloc(1, sizeof(*ins));
     if (!ins) {
-        set_err(err, errlen, "%s:1: out of memory", file);
-        return -1;
+        json_decref(doc);
+        return datafile_fail(&c, "out of memory");
     }
-    ins->doc = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
-    if (!ins->doc) {
-        set_err(err, errlen, "%s:%d: %s", file, jerr.line > 0 ? jerr.line : 1, jerr.text);
-        goto out;
-    }
+    ins->doc = doc;
     if (parse_root(&c, ins->doc, ins) != 0)
         goto out;
     *out = ins;
@@ -629,49 +311,13 @@ out:
     return rc;
 }
 
-int instrument_read_text(const char *path, char **text, size_t *len, char *err, size_t errlen)
-{
-    FILE *f = fopen(path, "rb");
-    char *data = NULL;
-    size_t n = 0;
-    int rc = -1;
-
-    *text = NULL;
-    if (!f) {
-        set_err(err, errlen, "%s: cannot open: %s", path, strerror(errno));
-        return -1;
-    }
-    data = malloc(INSTRUMENT_FILE_MAX + 1);
-    if (!data) {
-        set_err(err, errlen, "%s: out of memory", path);
-        goto out;
-    }
-    n = fread(data, 1, INSTRUMENT_FILE_MAX + 1, f);
-    if (ferror(f)) {
-        set_err(err, errlen, "%s: cannot read: %s", path, strerror(errno));
-        goto out;
-    }
-    if (n > INSTRUMENT_FILE_MAX) {
-        set_err(err, errlen, "%s: larger than %u bytes", path, INSTRUMENT_FILE_MAX);
-        goto out;
-    }
-    *text = data;
-    *len = n;
-    data = NULL;
-    rc = 0;
-out:
-    free(data);
-    fclose(f);
-    return rc;
-}
-
 int instrument_load_file(const char *path, instrument **out, char *err, size_t errlen)
 {
     char *text = NULL;
     size_t len = 0;
     int rc;
     *out = NULL;
-    if (instrument_read_text(path, &text, &len, err, errlen) != 0)
+    if (datafile_read(path, &text, &len, err, errlen) != 0)
         return -1;
     rc = instrument_parse(text, len, path, out, err, errlen);
     free(text);
@@ -826,7 +472,7 @@ int instrument_answers_from_json(const instrument *ins, const json_t *answers, a
     for (size_t i = 0; i < ins->nitems; i++)
         out[i] = ANSWER_NONE;
     if (!json_is_object(answers)) {
-        set_err(err, errlen, "answers must be an object of item ids");
+        datafile_err(err, errlen, "answers must be an object of item ids");
         return -1;
     }
     /* json_object_foreach wants a non-const object; it does not change it. */
@@ -834,12 +480,12 @@ int instrument_answers_from_json(const instrument *ins, const json_t *answers, a
         int i = instrument_item_index(ins, key);
         answer a = answer_from_name(json_string_value(v));
         if (i < 0) {
-            set_err(err, errlen, "unknown item '%.64s' for instrument %s v%d", key, ins->id,
-                    ins->version);
+            datafile_err(err, errlen, "unknown item '%.64s' for instrument %s v%d", key, ins->id,
+                         ins->version);
             return -1;
         }
         if (a == ANSWER_NONE) {
-            set_err(err, errlen, "item '%s': the answer must be \"yes\", \"no\" or \"unknown\"", key);
+            datafile_err(err, errlen, "item '%s': the answer must be \"yes\", \"no\" or \"unknown\"", key);
             return -1;
         }
         out[i] = a;
@@ -872,24 +518,24 @@ int assessment_score(const assessment_input *in, assessment_result *out, char *e
 
     memset(out, 0, sizeof(*out));
     if (!ins) {
-        set_err(err, errlen, "no instrument");
+        datafile_err(err, errlen, "no instrument");
         return -1;
     }
     if (in->version != ins->version) {
-        set_err(err, errlen, "version mismatch: assessment made with v%d, instrument is v%d",
-                in->version, ins->version);
+        datafile_err(err, errlen, "version mismatch: assessment made with v%d, instrument is v%d",
+                     in->version, ins->version);
         return -1;
     }
     if (in->judgement_level) {
         judgement = instrument_level_rank(ins, in->judgement_level);
         if (judgement < 0) {
-            set_err(err, errlen, "unknown judgement level '%.64s' for instrument %s", in->judgement_level,
-                    ins->id);
+            datafile_err(err, errlen, "unknown judgement level '%.64s' for instrument %s", in->judgement_level,
+                         ins->id);
             return -1;
         }
     }
     if (!in->answers) {
-        set_err(err, errlen, "no answers");
+        datafile_err(err, errlen, "no answers");
         return -1;
     }
     for (size_t i = 0; i < ins->nitems; i++) {
@@ -906,7 +552,7 @@ int assessment_score(const assessment_input *in, assessment_result *out, char *e
         case ANSWER_NONE: out->unanswered++; break;
         default:
             memset(out, 0, sizeof(*out));
-            set_err(err, errlen, "item '%s': invalid answer value %d", it->id, (int)in->answers[i]);
+            datafile_err(err, errlen, "item '%s': invalid answer value %d", it->id, (int)in->answers[i]);
             return -1;
         }
     }
@@ -994,13 +640,13 @@ int instrument_set_add(instrument_set *set, instrument *ins, char *err, size_t e
     size_t at = 0;
     if (!set || !ins) {
         instrument_free(ins);
-        set_err(err, errlen, "no set or no instrument");
+        datafile_err(err, errlen, "no set or no instrument");
         return -1;
     }
     while (at < set->n && ins_cmp(set->v[at], ins->id, ins->version) < 0)
         at++;
     if (at < set->n && ins_cmp(set->v[at], ins->id, ins->version) == 0) {
-        set_err(err, errlen, "instrument %s v%d is loaded twice", ins->id, ins->version);
+        datafile_err(err, errlen, "instrument %s v%d is loaded twice", ins->id, ins->version);
         instrument_free(ins);
         return -1;
     }
@@ -1008,7 +654,7 @@ int instrument_set_add(instrument_set *set, instrument *ins, char *err, size_t e
         size_t cap = set->cap ? set->cap * 2 : 8;
         instrument **v = realloc(set->v, cap * sizeof(*v));
         if (!v) {
-            set_err(err, errlen, "out of memory");
+            datafile_err(err, errlen, "out of memory");
             instrument_free(ins);
             return -1;
         }
@@ -1047,12 +693,12 @@ int instrument_set_load_dir(const char *dir, instrument_set **out, char *err, si
     *out = NULL;
     d = opendir(dir);
     if (!d) {
-        set_err(err, errlen, "%s: cannot open: %s", dir, strerror(errno));
+        datafile_err(err, errlen, "%s: cannot open: %s", dir, strerror(errno));
         return -1;
     }
     set = instrument_set_new();
     if (!set) {
-        set_err(err, errlen, "out of memory");
+        datafile_err(err, errlen, "out of memory");
         goto out;
     }
     while ((e = readdir(d)) != NULL) {
@@ -1062,7 +708,7 @@ int instrument_set_load_dir(const char *dir, instrument_set **out, char *err, si
             size_t ncap = cap ? cap * 2 : 16;
             char **v = realloc(names, ncap * sizeof(*v));
             if (!v) {
-                set_err(err, errlen, "out of memory");
+                datafile_err(err, errlen, "out of memory");
                 goto out;
             }
             names = v;
@@ -1070,7 +716,7 @@ int instrument_set_load_dir(const char *dir, instrument_set **out, char *err, si
         }
         names[n] = strdup(e->d_name);
         if (!names[n]) {
-            set_err(err, errlen, "out of memory");
+            datafile_err(err, errlen, "out of memory");
             goto out;
         }
         n++;
@@ -1082,16 +728,16 @@ int instrument_set_load_dir(const char *dir, instrument_set **out, char *err, si
         size_t len = 0;
         int pl = snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
         if (pl < 0 || (size_t)pl >= sizeof(path)) {
-            set_err(err, errlen, "%s/%s: path too long", dir, names[i]);
+            datafile_err(err, errlen, "%s/%s: path too long", dir, names[i]);
             goto out;
         }
-        if (instrument_read_text(path, &text, &len, err, errlen) != 0 ||
+        if (datafile_read(path, &text, &len, err, errlen) != 0 ||
             instrument_parse(text, len, path, &ins, err, errlen) != 0)
             goto out;
         if (instrument_set_find(set, ins->id, ins->version)) {
-            static const loc_step where[] = {{"version", 0}};
-            set_err(err, errlen, "%s:%d: instrument %s v%d is already loaded from another file", path,
-                    locate_line(text, len, where, 1), ins->id, ins->version);
+            static const json_loc_step where[] = {{"version", 0}};
+            datafile_err(err, errlen, "%s:%d: instrument %s v%d is already loaded from another file", path,
+                         json_locate_line(text, len, where, 1), ins->id, ins->version);
             goto out;
         }
         if (instrument_set_add(set, ins, err, errlen) != 0) {

@@ -13,15 +13,18 @@
  * instrument is read-only and may be shared by threads; its strings live as
  * long as it does.
  *
- * Errors are "FILE:LINE: reason": the line jansson reports for a syntax
- * error, else the line of the offending value in the text (an item's or
- * level's "id", an unknown key, a bad weight), or 1 when it has none.
+ * Errors are "FILE:LINE: reason" (core/datafile.h): the line jansson
+ * reports for a syntax error, else the line of the offending value in the
+ * text (an item's or level's "id", an unknown key, a bad weight), or 1 when
+ * it has none.
  */
 #ifndef FILET_INSTRUMENT_H
 #define FILET_INSTRUMENT_H
 
 #include <jansson.h>
 #include <stddef.h>
+
+#include "core/datafile.h"
 
 #define INSTRUMENT_MAX_ITEMS 500
 #define INSTRUMENT_MAX_SECTIONS 64
@@ -30,8 +33,6 @@
 #define INSTRUMENT_MAX_WEIGHT 100
 #define INSTRUMENT_MAX_MIN 1000000 /* largest level threshold */
 #define INSTRUMENT_MAX_VERSION 1000000
-#define INSTRUMENT_ID_MAX 64       /* bytes of an id: [a-z0-9][a-z0-9_-]* */
-#define INSTRUMENT_FILE_MAX (4u << 20) /* largest definition file read */
 
 typedef enum answer {
     ANSWER_NONE = 0, /* not answered */
@@ -46,10 +47,7 @@ typedef enum instrument_method {
 } instrument_method;
 
 /* A text in both languages; neither is NULL or empty. */
-typedef struct instrument_text {
-    const char *fr;
-    const char *en;
-} instrument_text;
+typedef datafile_text instrument_text;
 
 typedef struct instrument_section {
     const char *id;
@@ -102,24 +100,9 @@ typedef struct instrument {
  * critical_level not a level; more than INSTRUMENT_MAX_* of anything. */
 int instrument_parse(const char *text, size_t len, const char *filename, instrument **out,
                      char *err, size_t errlen);
-/* Reads path (at most INSTRUMENT_FILE_MAX bytes) and parses it; messages
- * name the file as given. */
+/* Reads path (at most DATAFILE_FILE_MAX bytes, core/datafile.h) and parses
+ * it; messages name the file as given. */
 int instrument_load_file(const char *path, instrument **out, char *err, size_t errlen);
-/* Reads a whole file of at most INSTRUMENT_FILE_MAX bytes into *text
- * (malloc'ed, the caller frees it; not NUL-terminated) and *len; -1 with
- * "FILE: reason". Other data files use it too (core/evaluation.c). */
-int instrument_read_text(const char *path, char **text, size_t *len, char *err, size_t errlen);
-
-/* One step of a path into a JSON text: a member (key), or an element
- * (key NULL, index). */
-typedef struct json_loc_step {
-    const char *key;
-    size_t index;
-} json_loc_step;
-/* The line (from 1) of the value at path[0..n) in the valid JSON text, or
- * of the deepest part of it that was found (1 for none). The parsers of
- * data files name lines with it ("FILE:LINE: reason"). */
-int json_locate_line(const char *text, size_t len, const json_loc_step *path, size_t n);
 void instrument_free(instrument *ins);
 
 /* Index of the item with this id, or -1. */

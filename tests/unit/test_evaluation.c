@@ -106,12 +106,12 @@ static void test_parse_errors(void **state)
     refused("{\n  \"id\": \"q\",\n  \"version\": 1,\n", "t.json:4: string or '}' expected near end of file");
     refused("[]", "t.json:1: a questionnaire is a JSON object");
     refused_edit("\"version\": 2,\n", "\"version\": 2,\n  \"colour\": 1,\n", "t.json:4: questionnaire: unknown field \"colour\"");
-    refused_edit("\"version\": 2", "\"version\": 0", "t.json:3: questionnaire: \"version\" must be an integer from 1 to 1000000");
-    refused_edit("\"id\": \"q\"", "\"id\": \"Q!\"", "t.json:2: questionnaire: bad id (lowercase letters, digits, - and _, at most 64)");
+    refused_edit("\"version\": 2", "\"version\": 0", "t.json:3: questionnaire: version 0 is outside 1..1000000");
+    refused_edit("\"id\": \"q\"", "\"id\": \"Q!\"", "t.json:2: questionnaire: bad id 'Q!' (lowercase letters, digits, - and _, at most 64)");
     refused_edit("\"title\": {\"fr\": \"Titre\", \"en\": \"Title\"}", "\"title\": {\"fr\": \"Titre\"}",
                  "t.json:4: questionnaire: \"title\" has no en text");
     refused_edit("\"about\": {\"fr\": \"A\", \"en\": \"A\"}", "\"about\": {\"fr\": \"\", \"en\": \"A\"}",
-                 "t.json:5: questionnaire: \"about\": fr must be a non-empty string");
+                 "t.json:5: questionnaire: \"about\".fr must be a non-empty string");
     refused_edit("{\"fr\": \"5\", \"en\": \"5\"}", "{\"fr\": \"5\", \"en\": \"5\"}, {\"fr\": \"6\", \"en\": \"6\"}",
                  "t.json:7: \"scale\" must be an array of 5 labels, from \"strongly disagree\" to \"strongly agree\"");
     refused_edit("{\"fr\": \"4\", \"en\": \"4\"}", "{\"fr\": \"4\", \"de\": \"4\"}",
