@@ -75,8 +75,11 @@ describe('practitioner evaluations', { concurrency: false }, () => {
     for (const u of ['refuge', 'dpj'])
       assert.equal((await post('coordo', `/api/v1/meetings/${M}/attendance`,
         { agency_id: users[u].agency_id, undertaking_accepted: true })).status, 201);
-    month = new Intl.DateTimeFormat('en-CA', { timeZone: 'America/Montreal', year: 'numeric', month: '2-digit' })
-      .format(new Date(start * 1000)).slice(0, 7);
+    // The meeting's month in its territory (from the parts: locale data
+    // differ between Node builds, 2026-12 here and 12/2026 there).
+    const part = (type) => new Intl.DateTimeFormat('en', { timeZone: 'America/Montreal', year: 'numeric', month: '2-digit' })
+      .formatToParts(new Date(start * 1000)).find((x) => x.type === type).value;
+    month = `${part('year')}-${part('month')}`;
   });
   after(async () => { await f?.stop(); });
 
