@@ -18,7 +18,7 @@ static const struct {
     {"demo", cmd_demo, "load the demo territory, agencies and users"},
     {"territory", cmd_territory, "add a territory"},
     {"agency", cmd_agency, "add a partner agency"},
-    {"user", cmd_user, "add, disable, enable, list users; reset passwords and second factors"},
+    {"user", cmd_user, "add, disable, enable, list users; reset passwords, second factors and e-mail addresses"},
     {"audit", cmd_audit, "verify the audit trail"},
     {"key", cmd_key, "key rotation: add a new key, drop the old ones"},
     {"rekey", cmd_rekey, "key rotation: re-encrypt and re-seal under the new key"},
