@@ -141,3 +141,12 @@ int age_years(const char *birth, const char *today)
         return -1;
     return months / 12;
 }
+
+int date_midnight_utc(const char *s, time_t *t)
+{
+    int y, m, d;
+    if (date_parse(s, &y, &m, &d) != 0)
+        return 0;
+    *t = (time_t)date_days(y, m, d) * 86400;
+    return 1;
+}

@@ -27,6 +27,8 @@
 #ifndef FILET_DATES_H
 #define FILET_DATES_H
 
+#include <time.h>
+
 #define DATE_YEAR_MIN 1900
 #define DATE_YEAR_MAX 2100
 
@@ -39,6 +41,9 @@ int date_parse(const char *s, int *y, int *m, int *d);
 /* Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar
  * (negative before 1970). The parts are not checked: pass a parsed date. */
 long date_days(int y, int m, int d);
+
+/* 1 if s is a date date_parse accepts, with *t its midnight UTC; else 0. */
+int date_midnight_utc(const char *s, time_t *t);
 
 /* Whole calendar months from `from` to `to` (see the rule above):
  * 2024-01-15 -> 2024-12-15 is 11, -> 2025-01-15 is 12, -> 2025-01-16 is 12,

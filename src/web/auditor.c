@@ -23,6 +23,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/dates.h"
 #include "sec/audit.h"
 #include "web/auth.h"
 
@@ -43,33 +44,6 @@ static const char *q_get(req *r, const char *name)
 {
     const char *v = req_query(r, name);
     return v && *v ? v : NULL;
-}
-
-static int two_digits(const char *s, int *out)
-{
-    if (s[0] < '0' || s[0] > '9' || s[1] < '0' || s[1] > '9')
-        return 0;
-    *out = (s[0] - '0') * 10 + (s[1] - '0');
-    return 1;
-}
-
-/* 1 if s is a real calendar date YYYY-MM-DD; *t is then its midnight UTC. */
-static int date_parse(const char *s, time_t *t)
-{
-    int c1, c2, m, d;
-    struct tm tm, back;
-    if (strlen(s) != 10 || s[4] != '-' || s[7] != '-' || !two_digits(s, &c1) || !two_digits(s + 2, &c2) ||
-        !two_digits(s + 5, &m) || !two_digits(s + 8, &d))
-        return 0;
-    memset(&tm, 0, sizeof(tm));
-    tm.tm_year = c1 * 100 + c2 - 1900;
-    tm.tm_mon = m - 1;
-    tm.tm_mday = d;
-    *t = timegm(&tm);
-    if (*t == (time_t)-1 || !gmtime_r(t, &back))
-        return 0;
-    /* timegm normalises 2025-02-30 into March: refuse what moved. */
-    return back.tm_year == tm.tm_year && back.tm_mon == m - 1 && back.tm_mday == d;
 }
 
 static void add_field_name(audit_query *q, const char *name)
@@ -104,13 +78,13 @@ static int query_parse(req *r, audit_query *q, long limit, const char **msg)
         q->object_type = "situation";
         q->object_id = situation;
     }
-    if ((q->from && !date_parse(q->from, &t))) {
+    if ((q->from && !date_midnight_utc(q->from, &t))) {
         *msg = N_("Write dates as YYYY-MM-DD.");
         return -1;
     }
     if (q->to) {
         struct tm next;
-        if (!date_parse(q->to, &t)) {
+        if (!date_midnight_utc(q->to, &t)) {
             *msg = N_("Write dates as YYYY-MM-DD.");
             return -1;
         }

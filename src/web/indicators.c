@@ -27,6 +27,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/dates.h"
 #include "core/indicators.h"
 #include "core/svgchart.h"
 #include "lib/i18n.h"
@@ -191,32 +192,6 @@ typedef struct figures {
 
 /* --- the scope --- */
 
-static int two_digits(const char *s, int *out)
-{
-    if (s[0] < '0' || s[0] > '9' || s[1] < '0' || s[1] > '9')
-        return 0;
-    *out = (s[0] - '0') * 10 + (s[1] - '0');
-    return 1;
-}
-
-/* 1 if s is a real date YYYY-MM-DD; *t its midnight UTC. */
-static int date_parse(const char *s, time_t *t)
-{
-    int c1, c2, m, d;
-    struct tm tm, back;
-    if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-' || !two_digits(s, &c1) || !two_digits(s + 2, &c2) ||
-        !two_digits(s + 5, &m) || !two_digits(s + 8, &d))
-        return 0;
-    memset(&tm, 0, sizeof(tm));
-    tm.tm_year = c1 * 100 + c2 - 1900;
-    tm.tm_mon = m - 1;
-    tm.tm_mday = d;
-    *t = timegm(&tm);
-    if (*t == (time_t)-1 || !gmtime_r(t, &back))
-        return 0;
-    return back.tm_year == tm.tm_year && back.tm_mon == m - 1 && back.tm_mday == d;
-}
-
 static void date_text(time_t t, char out[11])
 {
     struct tm tm;
@@ -255,7 +230,7 @@ static int scope_read(req *r, scope *s, policy_verb verb)
         snprintf(s->from, sizeof(s->from), "%.4s-01-01", s->now);
         snprintf(s->to, sizeof(s->to), "%.4s-12-31", s->now);
     }
-    if (strlen(s->from) != 10 || strlen(s->to) != 10 || !date_parse(s->from, &tf) || !date_parse(s->to, &tt))
+    if (strlen(s->from) != 10 || strlen(s->to) != 10 || !date_midnight_utc(s->from, &tf) || !date_midnight_utc(s->to, &tt))
         return resp_error(r, 400, "invalid_period", N_("Write dates as YYYY-MM-DD.")), 1;
     s->days = (long)((tt - tf) / 86400) + 1;
     if (s->days < 1 || s->days > MAX_DAYS)

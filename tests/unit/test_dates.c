@@ -298,6 +298,20 @@ static void test_age(void **state)
     }
 }
 
+static void test_midnight_utc(void **state)
+{
+    time_t t = 1;
+    assert_int_equal(date_midnight_utc("1970-01-01", &t), 1);
+    assert_int_equal((long long)t, 0);
+    assert_int_equal(date_midnight_utc("2026-12-04", &t), 1);
+    assert_int_equal((long long)t, 1796342400LL);
+    assert_int_equal(date_midnight_utc("2024-02-29", &t), 1);
+    assert_int_equal((long long)t, 1709164800LL);
+    assert_int_equal(date_midnight_utc("2025-02-29", &t), 0);
+    assert_int_equal(date_midnight_utc("2026-12-4", &t), 0);
+    assert_int_equal(date_midnight_utc(NULL, &t), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -309,6 +323,7 @@ int main(void)
         cmocka_unit_test(test_window_matches_months),
         cmocka_unit_test(test_not_future),
         cmocka_unit_test(test_age),
+        cmocka_unit_test(test_midnight_utc),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
