@@ -84,6 +84,21 @@ int store_info_get(store_conn *c, arena *a, const char *id, store_info *x)
     return rc;
 }
 
+/* Steps st (bound, selecting INFO_COLS), handing each row to fn until it
+ * asks to stop; finalises st. */
+static int info_rows(store_conn *c, arena *a, sqlite3_stmt *st, const char *what,
+                     int (*fn)(void *ctx, const store_info *x), void *ctx)
+{
+    int s;
+    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        store_info x;
+        info_row(a, st, &x);
+        if (fn(ctx, &x))
+            break;
+    }
+    return sql_each_done(c, st, s, what);
+}
+
 int store_info_each(store_conn *c, arena *a, const char *situation_id,
                     int (*fn)(void *ctx, const store_info *x), void *ctx)
 {
@@ -93,14 +108,7 @@ int store_info_each(store_conn *c, arena *a, const char *situation_id,
     if (rc)
         return rc;
     sql_bind_texts(st, 1, 1, situation_id);
-    int s;
-    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-        store_info x;
-        info_row(a, st, &x);
-        if (fn(ctx, &x))
-            break;
-    }
-    return sql_each_done(c, st, s, "info_each");
+    return info_rows(c, a, st, "info_each", fn, ctx);
 }
 
 int store_research_each(store_conn *c, arena *a, const char *meeting_id, const char *situation_id,
@@ -112,14 +120,7 @@ int store_research_each(store_conn *c, arena *a, const char *meeting_id, const c
     if (rc)
         return rc;
     sql_bind_texts(st, 1, 2, meeting_id, situation_id);
-    int s;
-    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-        store_info x;
-        info_row(a, st, &x);
-        if (fn(ctx, &x))
-            break;
-    }
-    return sql_each_done(c, st, s, "research_each");
+    return info_rows(c, a, st, "research_each", fn, ctx);
 }
 
 int store_register_each(store_conn *c, arena *a, const char *territory_id, const char *situation_id,
@@ -136,14 +137,7 @@ int store_register_each(store_conn *c, arena *a, const char *territory_id, const
     sql_bind_text_or_null(st, 2, situation_id);
     sql_bind_text_or_null(st, 3, from);
     sql_bind_text_or_null(st, 4, to);
-    int s;
-    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-        store_info x;
-        info_row(a, st, &x);
-        if (fn(ctx, &x))
-            break;
-    }
-    return sql_each_done(c, st, s, "register_each");
+    return info_rows(c, a, st, "register_each", fn, ctx);
 }
 
 int store_exclusion_add(store_conn *c, const char *situation_id, const char *user_id, const char *reason_enc,
