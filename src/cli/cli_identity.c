@@ -648,6 +648,22 @@ typedef struct user_cmd {
     char uname[USERNAME_MAX + 1];
 } user_cmd;
 
+/* Ends a change to uc's user begun with src (its store result so far):
+ * the audit row naming fields, the commit; on failure says "could not
+ * <what>: reason". 0, or -1. */
+static int user_cmd_commit(user_cmd *uc, int src, const char *fields, const char *what)
+{
+    if (src == STORE_OK)
+        src = audit_cli(&uc->x, "update", "user", uc->u.id, fields);
+    if (src == STORE_OK)
+        src = store_write_commit(uc->x.c);
+    if (src != STORE_OK) {
+        cli_fail(&uc->o, "could not %s: %s", what, cli_store_msg(src));
+        return -1;
+    }
+    return 0;
+}
+
 /* -1: print help (exit 0); otherwise 0 to go on, or an exit status. */
 static int user_cmd_start(user_cmd *uc, int argc, char **argv, int write)
 {
@@ -700,14 +716,8 @@ static int user_set_active(int argc, char **argv, int active)
     int src = store_user_set_active(uc.x.c, uc.u.id, active);
     if (src == STORE_OK && !active)
         src = store_session_delete_user(uc.x.c, uc.u.id);
-    if (src == STORE_OK)
-        src = audit_cli(&uc.x, "update", "user", uc.u.id, "active");
-    if (src == STORE_OK)
-        src = store_write_commit(uc.x.c);
-    if (src != STORE_OK) {
-        cli_fail(&uc.o, "could not change the user: %s", cli_store_msg(src));
+    if (user_cmd_commit(&uc, src, "active", "change the user") != 0)
         goto out;
-    }
     if (uc.o.json)
         cli_print_json(json_pack("{s:b}", "ok", 1));
     else if (active)
@@ -761,14 +771,8 @@ static int user_set_email(int argc, char **argv)
         goto out;
     }
     int src = store_user_set_email(uc.x.c, uc.u.id, uc.o.email);
-    if (src == STORE_OK)
-        src = audit_cli(&uc.x, "update", "user", uc.u.id, "email");
-    if (src == STORE_OK)
-        src = store_write_commit(uc.x.c);
-    if (src != STORE_OK) {
-        cli_fail(&uc.o, "could not change the user: %s", cli_store_msg(src));
+    if (user_cmd_commit(&uc, src, "email", "change the user") != 0)
         goto out;
-    }
     if (uc.o.json)
         cli_print_json(json_pack("{s:b}", "ok", 1));
     else if (*uc.o.email)
@@ -820,14 +824,8 @@ static int user_reset_mfa(int argc, char **argv)
     int src = store_user_set_totp(uc.x.c, uc.u.id, enc);
     if (src == STORE_OK)
         src = store_session_delete_user(uc.x.c, uc.u.id);
-    if (src == STORE_OK)
-        src = audit_cli(&uc.x, "update", "user", uc.u.id, "totp");
-    if (src == STORE_OK)
-        src = store_write_commit(uc.x.c);
-    if (src != STORE_OK) {
-        cli_fail(&uc.o, "could not reset the second factor: %s", cli_store_msg(src));
+    if (user_cmd_commit(&uc, src, "totp", "reset the second factor") != 0)
         goto out;
-    }
     print_totp(&uc.o, "new second factor for", uc.uname, uc.u.id, b32, uri);
     rc = 0;
 out:
@@ -868,14 +866,8 @@ static int user_passwd(int argc, char **argv)
     int src = store_user_set_password(uc.x.c, uc.u.id, hash);
     if (src == STORE_OK)
         src = store_session_delete_user(uc.x.c, uc.u.id);
-    if (src == STORE_OK)
-        src = audit_cli(&uc.x, "update", "user", uc.u.id, "password");
-    if (src == STORE_OK)
-        src = store_write_commit(uc.x.c);
-    if (src != STORE_OK) {
-        cli_fail(&uc.o, "could not change the password: %s", cli_store_msg(src));
+    if (user_cmd_commit(&uc, src, "password", "change the password") != 0)
         goto out;
-    }
     if (uc.o.json)
         cli_print_json(json_pack("{s:b}", "ok", 1));
     else

@@ -177,6 +177,21 @@ static int agencies_cb(void *ctx, const store_agency *a)
     return 0;
 }
 
+json_t *action_owner_options(req *r, const char *territory_id, const char *chosen)
+{
+    agencies_ctx ax = {.r = r, .territory_id = territory_id, .chosen = chosen, .options = json_array()};
+    if (store_agencies_each(req_db(r), agencies_cb, &ax) != STORE_OK) {
+        json_decref(ax.options);
+        return NULL;
+    }
+    return ax.options;
+}
+
+json_t *action_phase_options(req *r, const char *chosen)
+{
+    return options(r, phase_ids, vocab_phase, chosen);
+}
+
 /* The "add an action" form, with what was typed (f, may be NULL). */
 static json_t *add_form(req *r, json_t *sit, const char *territory_id, const form *f, const char *error)
 {
@@ -197,15 +212,13 @@ static json_t *add_form(req *r, json_t *sit, const char *territory_id, const for
                                                               nz(json_get_str(p, "role_label"))),
                                                  "selected", chosen && strcmp(chosen, id) == 0));
     }
-    agencies_ctx ax = {.r = r, .territory_id = territory_id, .chosen = val(f, "owner_agency_id"),
-                       .options = json_array()};
-    if (store_agencies_each(req_db(r), agencies_cb, &ax) != STORE_OK) {
+    json_t *owners = action_owner_options(r, territory_id, val(f, "owner_agency_id"));
+    if (!owners) {
         json_decref(persons);
-        json_decref(ax.options);
         return NULL;
     }
     json_t *o = json_pack("{s:s,s:s,s:o,s:o,s:o,s:o}", "title", title, "due_on", typed(f, "due_on"), "phases",
-                          options(r, phase_ids, vocab_phase, phase), "persons", persons, "agencies", ax.options,
+                          action_phase_options(r, phase), "persons", persons, "agencies", owners,
                           "suggestions", suggestions(r, phase, suggestion));
     if (error)
         json_object_set_new(o, "error", json_string(error));

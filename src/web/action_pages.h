@@ -22,4 +22,11 @@ int page_action_update(req *r);
 /* GET /actions: the caller's agency's actions, overdue first. */
 int page_actions_mine(req *r);
 
+/* The options of a "new action" form (here and on the meeting screen): the
+ * phases, and the agencies of territory_id that may own it ("Name
+ * (sector)"); chosen is selected. New references; the owners NULL on a
+ * store failure. */
+json_t *action_phase_options(req *r, const char *chosen);
+json_t *action_owner_options(req *r, const char *territory_id, const char *chosen);
+
 #endif

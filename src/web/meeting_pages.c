@@ -52,6 +52,7 @@
 #include "web/meetings.h"
 #include "web/sharing.h"
 #include "web/situations.h"
+#include "web/action_pages.h"
 #include "web/vocab.h"
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
@@ -719,20 +720,9 @@ static json_t *information_groups(req *r, json_t *items)
     return groups;
 }
 
-static const char *const phase_ids[] = {"first_contact_safety", "risk_assessment_safety_plan", "protective_orders",
-                                        "child_protection", "perpetrator_monitoring", "relocation",
-                                        "long_term_recovery"};
-static const label role_labels[] = {
-    {"victim", N_("Victim")},
-    {"perpetrator", N_("Person who uses violence")},
-    {"child", N_("Child")},
-    {"relative", N_("Relative")},
-    {"new_partner", N_("New partner")},
-};
-
 typedef struct quick_ctx {
     req *r;
-    const char *chosen, *territory_id;
+    const char *chosen;
     json_t *options;
 } quick_ctx;
 
@@ -741,25 +731,11 @@ typedef struct quick_ctx {
 static int quick_person_cb(void *ctx, const store_sperson *p)
 {
     quick_ctx *x = ctx;
-    const char *role = p->role;
-    for (size_t i = 0; i < COUNT(role_labels); i++)
-        if (strcmp(role_labels[i].id, p->role) == 0)
-            role = req_tr(x->r, role_labels[i].msgid);
-    json_array_append_new(x->options, json_pack("{s:s,s:s,s:b}", "value", p->person_id, "label",
-                                                arena_printf(x->r->a, "%zu. %s", json_array_size(x->options) + 1, role),
-                                                "selected", x->chosen && strcmp(x->chosen, p->person_id) == 0));
-    return 0;
-}
-
-static int quick_agency_cb(void *ctx, const store_agency *a)
-{
-    quick_ctx *x = ctx;
-    if (strcmp(a->territory_id, x->territory_id) != 0)
-        return 0;
-    json_array_append_new(x->options, json_pack("{s:s,s:s,s:b}", "value", a->id, "label",
-                                                arena_printf(x->r->a, "%s (%s)", a->name,
-                                                             req_tr(x->r, vocab_sector(a->sector))),
-                                                "selected", x->chosen && strcmp(x->chosen, a->id) == 0));
+    json_array_append_new(x->options,
+                          json_pack("{s:s,s:s,s:b}", "value", p->person_id, "label",
+                                    arena_printf(x->r->a, "%zu. %s", json_array_size(x->options) + 1,
+                                                 req_tr(x->r, vocab_person_role(p->role))),
+                                    "selected", x->chosen && strcmp(x->chosen, p->person_id) == 0));
     return 0;
 }
 
@@ -767,18 +743,15 @@ static int quick_agency_cb(void *ctx, const store_agency *a)
 static json_t *quick_action(req *r, const char *sid, const char *territory_id, const form *qa, const char *error)
 {
     quick_ctx px = {.r = r, .chosen = qa ? val(qa, "protects") : NULL, .options = json_array()};
-    quick_ctx ax = {.r = r, .chosen = qa ? val(qa, "owner_agency_id") : NULL, .territory_id = territory_id,
-                    .options = json_array()};
-    if (store_situation_persons_each(req_db(r), r->a, sid, quick_person_cb, &px) != STORE_OK ||
-        store_agencies_each(req_db(r), quick_agency_cb, &ax) != STORE_OK) {
+    json_t *owners = action_owner_options(r, territory_id, qa ? val(qa, "owner_agency_id") : NULL);
+    if (!owners || store_situation_persons_each(req_db(r), r->a, sid, quick_person_cb, &px) != STORE_OK) {
         json_decref(px.options);
-        json_decref(ax.options);
+        json_decref(owners);
         return NULL;
     }
     json_t *o = json_pack("{s:s,s:s,s:o,s:o,s:o,s:s,s:b}", "title", typed(qa, "title"), "due_on", typed(qa, "due_on"),
-                          "phases", options_of(r, phase_ids, COUNT(phase_ids), vocab_phase, qa ? val(qa, "phase") : NULL),
-                          "persons", px.options, "agencies", ax.options, "error", nz(error), "added",
-                          req_query(r, "action_added") != NULL);
+                          "phases", action_phase_options(r, qa ? val(qa, "phase") : NULL), "persons", px.options,
+                          "agencies", owners, "error", nz(error), "added", req_query(r, "action_added") != NULL);
     return o;
 }
 

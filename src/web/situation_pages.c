@@ -85,13 +85,6 @@ static const label route_hints[] = {
     {"not_retained", N_("The cell does not take the situation up: say why.")},
 };
 
-static const label role_labels[] = {
-    {"victim", N_("Victim")},
-    {"perpetrator", N_("Person who uses violence")},
-    {"child", N_("Child")},
-    {"relative", N_("Relative")},
-    {"new_partner", N_("New partner")},
-};
 
 /* The referral form's answers, and how the situation page states them. */
 static const label consent_choices[] = {
@@ -632,7 +625,7 @@ static json_t *person_row(req *r, const form *f, int row, json_t *errors)
         static const char *const roles[] = {"relative", "new_partner"};
         for (size_t k = 0; k < COUNT(roles); k++)
             json_array_append_new(opts, json_pack("{s:s,s:s,s:b}", "value", roles[k], "label",
-                                                  LABEL(r, role_labels, roles[k]), "selected",
+                                                  req_tr(r, vocab_person_role(roles[k])), "selected",
                                                   strcmp(chosen, roles[k]) == 0));
         json_t *sel = json_pack("{s:s,s:o}", "id", id, "options", opts);
         const char *err = json_string_value(json_object_get(errors, id));
@@ -772,7 +765,7 @@ static void persons_for_page(req *r, json_t *persons)
         json_t *notes = json_array();
         set_text(p, "name", arena_printf(r->a, "%s%s%s", given ? given : "", given && family ? " " : "",
                                          family ? family : ""));
-        set_text(p, "role_label", LABEL(r, role_labels, json_get_str(p, "role")));
+        set_text(p, "role_label", req_tr(r, vocab_person_role(json_get_str(p, "role"))));
         set_text(p, "birth_text", date_text(r, json_get_str(p, "birth_date")));
         if (json_is_true(json_object_get(p, "unborn")))
             add_text(notes, req_tr1(r, N_("Unborn, due on {1}"), date_text(r, json_get_str(p, "due_date"))));

@@ -17,6 +17,12 @@ static const pair roles[] = {
     {"auditor", N_("Auditor")},
 };
 
+/* The persons of a situation. */
+static const pair person_roles[] = {
+    {"victim", N_("Victim")},   {"perpetrator", N_("Person who uses violence")}, {"child", N_("Child")},
+    {"relative", N_("Relative")}, {"new_partner", N_("New partner")},
+};
+
 static const pair sectors[] = {
     {"police", N_("Police")},
     {"shelter", N_("Shelter")},
@@ -47,6 +53,11 @@ static const char *lookup(const pair *p, size_t n, const char *id)
 const char *vocab_role(const char *id)
 {
     return lookup(roles, sizeof(roles) / sizeof(roles[0]), id);
+}
+
+const char *vocab_person_role(const char *id)
+{
+    return lookup(person_roles, sizeof(person_roles) / sizeof(person_roles[0]), id);
 }
 
 const char *vocab_sector(const char *id)

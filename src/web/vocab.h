@@ -8,6 +8,7 @@
 
 /* Label msgid of an id, or the id itself when unknown. */
 const char *vocab_role(const char *id);
+const char *vocab_person_role(const char *id); /* victim, perpetrator, child, ... */
 const char *vocab_sector(const char *id);
 const char *vocab_category(const char *id);     /* information items */
 const char *vocab_basis(const char *id);        /* legal bases, "referrer", "none" */
