@@ -184,6 +184,12 @@ int policy_item_visible(const actor *a, const policy_item *it)
     return in_list(it->visible_to, a->agency_id);
 }
 
+int policy_reads_evaluation_comments(const actor *a, const char *territory_id)
+{
+    return a && a->user_id && territory_id && (is(a->role, "coordinator") || is(a->role, "auditor")) &&
+           is(a->territory_id, territory_id);
+}
+
 int policy_coordinates(const actor *a, const char *territory_id)
 {
     return a && a->user_id && is(a->role, "coordinator") && is(a->territory_id, territory_id);

@@ -75,6 +75,11 @@ typedef struct policy_target {
  * attendee (attended) answers one. */
 int policy_check(const actor *a, policy_verb verb, const policy_target *t);
 
+/* 1 if the actor reads the free comments of territory_id's practitioner
+ * evaluations (without their authors): its coordinators and auditors,
+ * never an admin, and never for all territories at once (NULL). */
+int policy_reads_evaluation_comments(const actor *a, const char *territory_id);
+
 /* 1 if the actor coordinates the cell of territory_id (sees all its
  * situations and every value in them, decides on them). */
 int policy_coordinates(const actor *a, const char *territory_id);

@@ -152,12 +152,21 @@ static int comments_cb(void *ctx, const char *id, const char *comment_enc)
 }
 
 /* The territory asked for (NULL: all, for an admin who names none). */
+/* 1 if the caller may read the results of every territory at once. */
+static int reads_all(req *r)
+{
+    policy_target all = {.type = OBJ_EVALUATION_RESULTS, .territory_id = NULL};
+    return policy_check(&r->who, VERB_READ, &all);
+}
+
+/* The territory asked for; by default all for those who may read them
+ * all, else the caller's own. */
 static const char *results_territory(req *r)
 {
     const char *t = req_query(r, "territory");
     if (t && *t)
         return t;
-    return strcmp(nz(r->user.role), "admin") == 0 ? NULL : r->agency.territory_id;
+    return reads_all(r) ? NULL : r->agency.territory_id;
 }
 
 /* The results for the API, the page and the CSV: policy, period, figures,
@@ -194,10 +203,9 @@ static json_t *results_for(req *r, policy_verb verb, const char *action, int *rc
     }
     long responses = 0;
     json_t *comments = json_array();
-    int may_read_comments = strcmp(nz(r->user.role), "coordinator") == 0 || strcmp(nz(r->user.role), "auditor") == 0;
     if (store_evaluation_responses_count(req_db(r), territory, fm, tm, &responses) != STORE_OK)
         goto fail;
-    int shown = may_read_comments && territory && responses >= EVALUATION_MIN_SHOWN;
+    int shown = policy_reads_evaluation_comments(&r->who, territory) && responses >= EVALUATION_MIN_SHOWN;
     if (shown) {
         comments_ctx cx = {.r = r, .list = comments};
         if (store_evaluation_comments_each(req_db(r), r->a, territory, fm, tm, comments_cb, &cx) != STORE_OK)
@@ -601,19 +609,6 @@ int page_evaluation_answer(req *r)
     return rc;
 }
 
-typedef struct terr_ctx {
-    json_t *options;
-    const char *chosen;
-} terr_ctx;
-
-static int terr_cb(void *ctx, const store_territory *t)
-{
-    terr_ctx *x = ctx;
-    json_array_append_new(x->options, json_pack("{s:s,s:s,s:b}", "value", t->id, "label", t->name, "selected",
-                                                 x->chosen && strcmp(x->chosen, t->id) == 0));
-    return 0;
-}
-
 static const char *count_text(req *r, json_t *v)
 {
     if (json_is_string(v))
@@ -675,14 +670,13 @@ int page_evaluation_results(req *r)
         json_object_set_new(d, "to", json_string(nz(to)));
         r->status = 422;
     }
-    if (strcmp(nz(r->user.role), "admin") == 0) {
-        terr_ctx tx = {.options = json_array(), .chosen = req_query(r, "territory")};
-        if (store_territories_each(req_db(r), terr_cb, &tx) != STORE_OK) {
-            json_decref(tx.options);
+    if (reads_all(r)) {
+        json_t *opts = territory_options(r, req_query(r, "territory"));
+        if (!opts) {
             json_decref(d);
             return -1;
         }
-        json_object_set_new(d, "territories", tx.options);
+        json_object_set_new(d, "territories", opts);
     }
     json_object_set_new(d, "min_shown", json_integer(EVALUATION_MIN_SHOWN));
     return resp_page(r, res ? 200 : 422, "evaluation_results", N_("Evaluation results"), d);

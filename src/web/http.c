@@ -280,3 +280,26 @@ int resp_redirect(req *r, const char *location)
     resp_header(r, "Location", location);
     return resp_text(r, 303, "text/plain; charset=utf-8", "", 0);
 }
+
+typedef struct territory_opts {
+    json_t *options;
+    const char *chosen;
+} territory_opts;
+
+static int territory_opt(void *ctx, const store_territory *t)
+{
+    territory_opts *x = ctx;
+    json_array_append_new(x->options, json_pack("{s:s,s:s,s:b}", "value", t->id, "label", t->name, "selected",
+                                                 x->chosen && strcmp(x->chosen, t->id) == 0));
+    return 0;
+}
+
+json_t *territory_options(req *r, const char *chosen)
+{
+    territory_opts x = {json_array(), chosen};
+    if (store_territories_each(req_db(r), territory_opt, &x) != STORE_OK) {
+        json_decref(x.options);
+        return NULL;
+    }
+    return x.options;
+}

@@ -105,6 +105,9 @@ int resp_page(req *r, int status, const char *page_name, const char *title, json
  * else the error page. message is a msgid, translated. */
 int resp_error(req *r, int status, const char *code, const char *message);
 int resp_redirect(req *r, const char *location);
+/* Every territory as <select> options ({value, label, selected}), chosen
+ * selected; a new reference, or NULL on a store failure. */
+json_t *territory_options(req *r, const char *chosen);
 
 /* Routes, in routes.c */
 extern const route app_routes[];

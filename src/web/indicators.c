@@ -192,6 +192,14 @@ typedef struct figures {
 
 /* --- the scope --- */
 
+/* 1 if the caller may read every territory's indicators at once (the
+ * default scope is then all; the page offers a territory picker). */
+static int reads_all(req *r)
+{
+    policy_target all = {.type = OBJ_INDICATORS, .territory_id = NULL};
+    return policy_check(&r->who, VERB_READ, &all);
+}
+
 static void date_text(time_t t, char out[11])
 {
     struct tm tm;
@@ -243,7 +251,7 @@ static int scope_read(req *r, scope *s, policy_verb verb)
     else if (terr)
         s->territory_id = terr;
     else
-        s->territory_id = strcmp(r->user.role, "admin") == 0 ? NULL : arena_strdup(r->a, r->agency.territory_id);
+        s->territory_id = reads_all(r) ? NULL : arena_strdup(r->a, r->agency.territory_id);
     policy_target t = {.type = OBJ_INDICATORS, .territory_id = s->territory_id};
     if (!auth_allow(r, verb, &t, 0))
         return 1;
@@ -725,19 +733,6 @@ static json_t *key_figures(req *r, const scope *s, const figures *f)
     return a;
 }
 
-typedef struct terr_opts {
-    json_t *a;
-    const char *selected;
-} terr_opts;
-
-static int terr_opt(void *ctx, const store_territory *t)
-{
-    terr_opts *o = ctx;
-    json_array_append_new(o->a, json_pack("{s:s,s:s,s:b}", "value", t->id, "label", t->name, "selected",
-                                          o->selected && strcmp(o->selected, t->id) == 0));
-    return 0;
-}
-
 static json_t *view_data(req *r, const scope *s, const figures *f, int charts)
 {
     json_t *data = json_pack("{s:o,s:o,s:s,s:s,s:s,s:s,s:i}", "tables", tables_view(r, s, f, charts), "figures",
@@ -746,14 +741,14 @@ static json_t *view_data(req *r, const scope *s, const figures *f, int charts)
                              scope_query(r, s), "min_count", IND_MIN_SHOWN);
     json_object_set_new(data, "key_figures_csv",
                         json_string(arena_printf(r->a, "/indicators/key_figures.csv?%s", scope_query(r, s))));
-    /* The territory picker: an admin chooses any territory, or all. */
-    policy_target all = {.type = OBJ_INDICATORS, .territory_id = NULL};
-    if (policy_check(&r->who, VERB_READ, &all)) {
-        terr_opts o = {json_array(), s->territory_id};
-        json_array_append_new(o.a, json_pack("{s:s,s:s,s:b}", "value", "all", "label",
-                                             req_tr(r, N_("All territories")), "selected", s->territory_id == NULL));
-        store_territories_each(req_db(r), terr_opt, &o);
-        json_object_set_new(data, "territories", o.a);
+    /* The territory picker: for those who may read any territory, or all. */
+    if (reads_all(r)) {
+        json_t *opts = territory_options(r, s->territory_id);
+        if (opts)
+            json_array_insert_new(opts, 0, json_pack("{s:s,s:s,s:b}", "value", "all", "label",
+                                                     req_tr(r, N_("All territories")), "selected",
+                                                     s->territory_id == NULL));
+        json_object_set_new(data, "territories", opts ? opts : json_array());
     } else if (s->territory_id) {
         json_object_set_new(data, "territory_id", json_string(s->territory_id));
     }

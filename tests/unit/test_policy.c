@@ -286,6 +286,22 @@ static void test_indicators(void **state)
     }
 }
 
+/* The evaluations' free comments: the territory's coordinators and
+ * auditors, never an admin, never all territories at once. */
+static void test_evaluation_comments(void **state)
+{
+    actor coord = mk("coordinator", "t1"), auditor = mk("auditor", "t1"), admin = mk("admin", "t1");
+    actor prac = mk("practitioner", "t1"), rep = mk("representative", "t1"), anon = {0};
+    assert_int_equal(policy_reads_evaluation_comments(&coord, "t1"), 1);
+    assert_int_equal(policy_reads_evaluation_comments(&auditor, "t1"), 1);
+    assert_int_equal(policy_reads_evaluation_comments(&coord, "t2"), 0);
+    assert_int_equal(policy_reads_evaluation_comments(&coord, NULL), 0);
+    assert_int_equal(policy_reads_evaluation_comments(&admin, "t1"), 0);
+    assert_int_equal(policy_reads_evaluation_comments(&prac, "t1"), 0);
+    assert_int_equal(policy_reads_evaluation_comments(&rep, "t1"), 0);
+    assert_int_equal(policy_reads_evaluation_comments(&anon, "t1"), 0);
+}
+
 /* An evaluation is answered by an attendee of the meeting only. */
 static void test_evaluation(void **state)
 {
@@ -315,6 +331,7 @@ int main(void)
         cmocka_unit_test(test_research),
         cmocka_unit_test(test_indicators),
         cmocka_unit_test(test_evaluation),
+        cmocka_unit_test(test_evaluation_comments),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
